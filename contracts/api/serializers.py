@@ -1,0 +1,72 @@
+"""API representations of categories, processes and contracts."""
+
+from rest_framework import serializers
+
+from contracts.models import Contract, Process, ServiceCategory
+from core.api.serializers import ValidatedModelSerializer
+
+
+class ServiceCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceCategory
+        fields = ["id", "code", "name", "description"]
+
+
+class ProcessSerializer(ValidatedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:process-detail")
+
+    class Meta:
+        model = Process
+        fields = [
+            "id",
+            "url",
+            "name",
+            "category",
+            "description",
+            "internal_owner",
+            "unit_of_work",
+            "baseline_cost_per_unit",
+            "currency",
+            "expected_monthly_volume",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ContractSerializer(ValidatedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:contract-detail")
+    time_zone = serializers.CharField(default="UTC")
+    notice_deadline = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "url",
+            "provider",
+            "reference",
+            "title",
+            "processes",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "auto_renew",
+            "notice_period_days",
+            "notice_deadline",
+            "status",
+            "currency",
+            "pricing_model",
+            "unit_price",
+            "fte_rate",
+            "fixed_monthly_fee",
+            "at_risk_percent",
+            "credit_cap",
+            "earn_back",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Contract) -> dict:
+        data = super().to_representation(instance)
+        data["time_zone"] = str(instance.time_zone)
+        return data

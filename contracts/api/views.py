@@ -1,0 +1,34 @@
+"""REST endpoints for categories (read-only), processes and contracts."""
+
+from rest_framework import viewsets
+
+from contracts import filtersets, selectors
+from contracts.api import serializers
+from contracts.models import Contract, Process, ServiceCategory
+from core.api.views import SelectorModelViewSet
+
+
+class ServiceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ServiceCategory.objects.none()
+    serializer_class = serializers.ServiceCategorySerializer
+    filterset_class = filtersets.ServiceCategoryFilterSet
+    ordering_fields = ["name", "code"]
+
+    def get_queryset(self):
+        return selectors.category_list(user=self.request.user)
+
+
+class ProcessViewSet(SelectorModelViewSet):
+    queryset = Process.objects.none()
+    selector = staticmethod(selectors.process_list)
+    serializer_class = serializers.ProcessSerializer
+    filterset_class = filtersets.ProcessFilterSet
+    ordering_fields = ["name", "baseline_cost_per_unit", "expected_monthly_volume", "created_at"]
+
+
+class ContractViewSet(SelectorModelViewSet):
+    queryset = Contract.objects.none()
+    selector = staticmethod(selectors.contract_list)
+    serializer_class = serializers.ContractSerializer
+    filterset_class = filtersets.ContractFilterSet
+    ordering_fields = ["reference", "start_date", "end_date", "status", "created_at"]

@@ -1,0 +1,42 @@
+"""One FilterSet per model, shared by the browser lists and the API."""
+
+import django_filters
+
+from contracts.models import Contract, Process, ServiceCategory
+from core.filtersets import SearchFilterSet
+from vendors.models import Provider
+
+
+class ServiceCategoryFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "description")
+
+    class Meta:
+        model = ServiceCategory
+        fields = ["q"]
+
+
+class ProcessFilterSet(SearchFilterSet):
+    search_fields = ("name", "description", "internal_owner")
+    category = django_filters.ModelMultipleChoiceFilter(queryset=ServiceCategory.objects.all())
+    unit_of_work = django_filters.MultipleChoiceFilter(choices=Process.UnitOfWork.choices)
+    provider = django_filters.ModelChoiceFilter(
+        queryset=Provider.objects.all(), field_name="contracts__provider", distinct=True, label="Delivered by"
+    )
+
+    class Meta:
+        model = Process
+        fields = ["q", "category", "unit_of_work", "currency", "provider"]
+
+
+class ContractFilterSet(SearchFilterSet):
+    search_fields = ("reference", "title", "provider__name")
+    provider = django_filters.ModelMultipleChoiceFilter(queryset=Provider.objects.all())
+    status = django_filters.MultipleChoiceFilter(choices=Contract.Status.choices)
+    pricing_model = django_filters.MultipleChoiceFilter(choices=Contract.PricingModel.choices)
+    process = django_filters.ModelChoiceFilter(queryset=Process.objects.all(), field_name="processes")
+    ends_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte")
+    ends_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte")
+
+    class Meta:
+        model = Contract
+        fields = ["q", "provider", "status", "pricing_model", "process", "auto_renew", "ends_before", "ends_after"]

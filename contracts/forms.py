@@ -1,0 +1,52 @@
+"""Browser forms for processes and contracts."""
+
+from django import forms
+
+from contracts.models import Contract, Process
+from core.forms import DateInput
+
+
+class ProcessForm(forms.ModelForm):
+    class Meta:
+        model = Process
+        fields = [
+            "name",
+            "category",
+            "description",
+            "internal_owner",
+            "unit_of_work",
+            "baseline_cost_per_unit",
+            "currency",
+            "expected_monthly_volume",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "provider",
+            "reference",
+            "title",
+            "processes",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "auto_renew",
+            "notice_period_days",
+            "status",
+            "currency",
+            "pricing_model",
+            "unit_price",
+            "fte_rate",
+            "fixed_monthly_fee",
+            "at_risk_percent",
+            "credit_cap",
+            "earn_back",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "processes": forms.SelectMultiple(attrs={"size": 6}),
+        }

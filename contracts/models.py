@@ -1,0 +1,186 @@
+"""Outsourced processes and the contracts under which providers deliver them."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from timezone_field import TimeZoneField
+
+from core.models import TimeStampedModel
+from vendors.models import Provider
+
+CURRENCY_CHOICES = [
+    (code, code)
+    for code in ("USD", "EUR", "GBP", "CHF", "INR", "PHP", "PLN", "ZAR", "MXN", "BRL", "CAD", "AUD", "JPY", "ILS")
+]
+MONEY = {"max_digits": 14, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class ServiceCategory(models.Model):
+    """One of the ten BPO service categories (created by a data migration)."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "service categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Process(TimeStampedModel):
+    """A business process the company outsources, with what it would cost in-house."""
+
+    class UnitOfWork(models.TextChoices):
+        CALL = "call", "Call"
+        CHAT = "chat", "Chat"
+        EMAIL = "email", "Email"
+        TICKET = "ticket", "Ticket"
+        TRANSACTION = "transaction", "Transaction"
+        INVOICE = "invoice", "Invoice"
+        CLAIM = "claim", "Claim"
+        CASE = "case", "Case"
+        DOCUMENT = "document", "Document"
+        ORDER = "order", "Order"
+        FTE_MONTH = "fte_month", "FTE-month"
+
+    name = models.CharField(max_length=200, unique=True)
+    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="processes")
+    description = models.TextField(blank=True)
+    internal_owner = models.CharField(max_length=200, blank=True, help_text="Who owns the process in-house.")
+    unit_of_work = models.CharField(max_length=20, choices=UnitOfWork.choices)
+    baseline_cost_per_unit = models.DecimalField(
+        "baseline in-house cost per unit",
+        max_digits=12,
+        decimal_places=4,
+        validators=NON_NEGATIVE,
+        help_text="What one unit of work costs when done in-house; the basis of savings.",
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    expected_monthly_volume = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "processes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_cost_per_unit__gte=0), name="process_baseline_cost_non_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:process", args=[self.pk])
+
+
+class Contract(TimeStampedModel):
+    """The agreement under which a provider delivers processes: pricing and credit terms.
+
+    Reporting periods are calendar months in the contract's time zone.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        TERMINATED = "terminated", "Terminated"
+
+    class PricingModel(models.TextChoices):
+        PER_UNIT = "per_unit", "Per unit of work"
+        PER_FTE = "per_fte", "Per FTE"
+        FIXED = "fixed", "Fixed monthly fee"
+        HYBRID = "hybrid", "Hybrid (fixed fee + per unit)"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    reference = models.CharField(max_length=50, unique=True, help_text="The contract's reference, e.g. MSA-2026-014.")
+    title = models.CharField(max_length=300)
+    processes = models.ManyToManyField(Process, related_name="contracts")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    time_zone = TimeZoneField(default="UTC", help_text="Periods are calendar months in this time zone.")
+    auto_renew = models.BooleanField("auto-renewal", default=False)
+    notice_period_days = models.PositiveIntegerField(default=90)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    pricing_model = models.CharField(max_length=20, choices=PricingModel.choices)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE)
+    fte_rate = models.DecimalField("monthly FTE rate", null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
+    fixed_monthly_fee = models.DecimalField(null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
+    at_risk_percent = models.DecimalField(
+        "at-risk percentage",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Share of the month's charges that service credits can take.",
+    )
+    credit_cap = models.DecimalField(
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
+        **MONEY,
+    )
+    earn_back = models.BooleanField(
+        "earn-back",
+        default=False,
+        help_text="A credit is returned if the SLA then meets its target for a run of months.",
+    )
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="contract_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(at_risk_percent__gte=0, at_risk_percent__lte=100), name="contract_at_risk_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=(Q(unit_price__isnull=True) | Q(unit_price__gte=0))
+                & (Q(fte_rate__isnull=True) | Q(fte_rate__gte=0))
+                & (Q(fixed_monthly_fee__isnull=True) | Q(fixed_monthly_fee__gte=0))
+                & (Q(credit_cap__isnull=True) | Q(credit_cap__gte=0)),
+                name="contract_prices_non_negative",
+            ),
+        ]
+
+    # Which price fields each pricing model needs.
+    REQUIRED_PRICES: dict[str, tuple[str, ...]] = {
+        PricingModel.PER_UNIT: ("unit_price",),
+        PricingModel.PER_FTE: ("fte_rate",),
+        PricingModel.FIXED: ("fixed_monthly_fee",),
+        PricingModel.HYBRID: ("fixed_monthly_fee", "unit_price"),
+    }
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = "The end date must be after the start date."
+        for field in self.REQUIRED_PRICES.get(self.pricing_model, ()):
+            if getattr(self, field) is None:
+                label = self._meta.get_field(field).verbose_name
+                errors[field] = f"A {self.get_pricing_model_display().lower()} contract needs a {label}."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def notice_deadline(self) -> dt.date | None:
+        """Last day to give notice before the contract ends (or renews itself)."""
+        if not self.end_date:
+            return None
+        return self.end_date - dt.timedelta(days=self.notice_period_days)

@@ -1,0 +1,50 @@
+"""Sortable tables for the process and contract lists."""
+
+import django_tables2 as tables
+
+from contracts.models import Contract, Process, ServiceCategory
+
+
+class ServiceCategoryTable(tables.Table):
+    process_count = tables.Column(verbose_name="Processes")
+
+    class Meta:
+        model = ServiceCategory
+        fields = ("name", "code", "process_count")
+
+
+class ProcessTable(tables.Table):
+    name = tables.Column(linkify=True)
+    baseline_cost_per_unit = tables.Column(verbose_name="Baseline cost/unit")
+    contract_count = tables.Column(verbose_name="Contracts")
+
+    class Meta:
+        model = Process
+        fields = (
+            "name",
+            "category",
+            "unit_of_work",
+            "baseline_cost_per_unit",
+            "currency",
+            "expected_monthly_volume",
+            "contract_count",
+        )
+
+
+class ContractTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    provider = tables.Column(linkify=True)
+    service_level_count = tables.Column(verbose_name="SLAs")
+
+    class Meta:
+        model = Contract
+        fields = (
+            "reference",
+            "title",
+            "provider",
+            "status",
+            "pricing_model",
+            "start_date",
+            "end_date",
+            "service_level_count",
+        )

@@ -1,0 +1,26 @@
+"""Reads that span apps: the dashboard's summary figures."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from contracts.models import Contract
+from contracts.selectors import contract_list, contracts_needing_notice
+from slas.selectors import service_level_list
+from vendors.models import Provider
+from vendors.selectors import certifications_expiring, provider_list
+
+
+def dashboard_summary(*, user: User | AnonymousUser, today: dt.date) -> dict[str, Any]:
+    """Portfolio counts and upcoming deadlines for the dashboard."""
+    providers = provider_list(user=user)
+    return {
+        "provider_count": providers.count(),
+        "active_provider_count": providers.filter(status=Provider.Status.ACTIVE).count(),
+        "probation_providers": list(providers.filter(status=Provider.Status.PROBATION)),
+        "active_contract_count": contract_list(user=user).filter(status=Contract.Status.ACTIVE).count(),
+        "service_level_count": service_level_list(user=user).count(),
+        "notice_due": contracts_needing_notice(user=user, today=today),
+        "certifications_expiring": list(certifications_expiring(user=user, today=today)),
+    }

@@ -1,0 +1,30 @@
+"""Small template helpers used by the shared form and list templates."""
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.filter
+def widget_type(field: BoundField) -> str:
+    """The widget's class name in lower case, e.g. ``checkboxinput`` or ``select``."""
+    return field.field.widget.__class__.__name__.lower()
+
+
+@register.filter
+def add_class(field: BoundField, css: str) -> str:
+    """Render a bound field with extra CSS classes (``is-invalid`` added on errors)."""
+    classes = [css, field.field.widget.attrs.get("class", "")]
+    if field.errors:
+        classes.append("is-invalid")
+    return field.as_widget(attrs={"class": " ".join(c for c in classes if c)})
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: template.Context, **kwargs: object) -> str:
+    """The current query string with some parameters replaced (keeps filters when paging)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        params[key] = value
+    return params.urlencode()

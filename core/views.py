@@ -1,0 +1,172 @@
+"""Generic object views shared by every app (list, detail, create, edit, delete).
+
+An app's ``views.py`` subclasses these and names its selector, FilterSet, table and form;
+the templates under ``templates/generic/`` render them all alike, NetBox-style.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views import generic
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from core.services import model_delete
+
+
+def _perm(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Resolves the model, its selector and the permission the view needs."""
+
+    model: type[models.Model]
+    selector: Callable[..., QuerySet]
+    action = "view"
+
+    def get_permission_required(self) -> tuple[str]:
+        return (_perm(self.model, self.action),)
+
+    def get_queryset(self) -> QuerySet:
+        return self.selector(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        context.update(
+            verbose_name=meta.verbose_name,
+            verbose_name_plural=meta.verbose_name_plural,
+            list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
+            add_url=reverse(f"{meta.app_label}:{meta.model_name}_add"),
+            can_add=self.request.user.has_perm(_perm(self.model, "add")),
+            can_change=self.request.user.has_perm(_perm(self.model, "change")),
+            can_delete=self.request.user.has_perm(_perm(self.model, "delete")),
+        )
+        return context
+
+
+class ObjectListView(ObjectMixin, SingleTableMixin, FilterView):
+    """Filter form, sortable table and pagination over the selector's queryset."""
+
+    template_name = "generic/object_list.html"
+    paginate_by = 25
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"request": self.request}
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["generic/object_table.html"]
+        return [self.template_name]
+
+
+class ObjectDetailView(ObjectMixin, generic.DetailView):
+    """One object; apps override ``template_name`` to show related objects."""
+
+    template_name = "generic/object_detail.html"
+
+
+class ObjectEditView(ObjectMixin, generic.UpdateView):
+    """Create (no ``pk`` in the URL) or edit an object with a ``ModelForm``."""
+
+    template_name = "generic/object_edit.html"
+
+    def get_permission_required(self) -> tuple[str]:
+        return (_perm(self.model, "change" if "pk" in self.kwargs else "add"),)
+
+    def get_object(self, queryset: QuerySet | None = None) -> models.Model | None:
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_initial(self) -> dict[str, Any]:
+        # Prefill from the query string, e.g. "Add service level" on a contract page.
+        initial = super().get_initial()
+        form_fields = self.get_form_class().base_fields
+        initial.update({k: v for k, v in self.request.GET.items() if k in form_fields})
+        return initial
+
+    @transaction.atomic
+    def form_valid(self, form) -> HttpResponse:
+        self.object = form.save()
+        verb = "Updated" if "pk" in self.kwargs else "Created"
+        messages.success(self.request, f"{verb} {self.model._meta.verbose_name} “{self.object}”.")
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class ObjectDeleteView(ObjectMixin, generic.DeleteView):
+    """Confirm, then delete; a protected object explains what still refers to it."""
+
+    template_name = "generic/object_confirm_delete.html"
+    action = "delete"
+
+    def form_valid(self, form) -> HttpResponse:
+        obj = self.get_object()
+        try:
+            model_delete(obj)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return HttpResponseRedirect(obj.get_absolute_url())
+        messages.success(self.request, f"Deleted {self.model._meta.verbose_name} “{obj}”.")
+        return HttpResponseRedirect(reverse(f"{self.model._meta.app_label}:{self.model._meta.model_name}_list"))
+
+
+@dataclass
+class ObjectViews:
+    """The five standard browser routes of one model: list, add, detail, edit, delete.
+
+    ``detail_view`` may be a subclass of :class:`ObjectDetailView` that adds related
+    objects to the page; everything else is configured by naming the model's selector,
+    FilterSet, table and form.
+    """
+
+    model: type[models.Model]
+    selector: Callable[..., QuerySet]
+    filterset: type
+    table: type
+    form: type
+    detail_view: type[ObjectDetailView] = ObjectDetailView
+
+    def _view(self, base: type, **attrs: Any):
+        attrs = {"model": self.model, "selector": staticmethod(self.selector), **attrs}
+        return type(f"{self.model.__name__}{base.__name__}", (base,), attrs).as_view()
+
+    def urls(self, prefix: str) -> list:
+        name = self.model._meta.model_name
+        edit = self._view(ObjectEditView, form_class=self.form)
+        return [
+            path(
+                f"{prefix}/",
+                self._view(ObjectListView, filterset_class=self.filterset, table_class=self.table),
+                name=f"{name}_list",
+            ),
+            path(f"{prefix}/add/", edit, name=f"{name}_add"),
+            path(f"{prefix}/<int:pk>/", self._view(self.detail_view), name=name),
+            path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}_edit"),
+            path(f"{prefix}/<int:pk>/delete/", self._view(ObjectDeleteView), name=f"{name}_delete"),
+        ]
+
+
+class DashboardView(LoginRequiredMixin, generic.TemplateView):
+    """The operations manager's landing page; later issues add compliance panels."""
+
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from core.selectors import dashboard_summary
+
+        context = super().get_context_data(**kwargs)
+        context.update(dashboard_summary(user=self.request.user, today=timezone.localdate()))
+        return context

@@ -1,0 +1,1 @@
+"""Celery tasks of the slas app; a task only calls a service."""

@@ -1,0 +1,43 @@
+"""API representations of providers, contacts and certifications."""
+
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from core.api.serializers import ValidatedModelSerializer
+from vendors.models import Certification, Contact, Provider
+
+
+class ProviderSerializer(CountryFieldMixin, ValidatedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:provider-detail")
+    contract_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Provider
+        fields = [
+            "id",
+            "url",
+            "name",
+            "legal_name",
+            "headquarters_country",
+            "delivery_countries",
+            "website",
+            "status",
+            "risk_tier",
+            "data_access",
+            "notes",
+            "contract_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ContactSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "provider", "name", "role", "email", "phone", "is_primary", "created_at", "updated_at"]
+
+
+class CertificationSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = Certification
+        fields = ["id", "provider", "kind", "reference", "issued_on", "expires_on", "created_at", "updated_at"]

@@ -1,0 +1,124 @@
+"""Providers (the BPO vendors), their contacts and their certifications."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from core.models import TimeStampedModel
+
+
+class Provider(TimeStampedModel):
+    """A company the business outsources processes to."""
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", "Prospect"
+        ONBOARDING = "onboarding", "Onboarding"
+        ACTIVE = "active", "Active"
+        PROBATION = "probation", "Probation"
+        OFFBOARDED = "offboarded", "Offboarded"
+
+    class RiskTier(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    class DataAccess(models.TextChoices):
+        NONE = "none", "No personal data"
+        PII = "pii", "Personal data (PII)"
+        PHI = "phi", "Health data (PHI)"
+        PAYMENT_CARD = "payment_card", "Payment card data"
+
+    name = models.CharField(max_length=200, unique=True)
+    legal_name = models.CharField(max_length=300, blank=True)
+    headquarters_country = CountryField()
+    delivery_countries = CountryField(multiple=True, blank=True, help_text="Where the work is delivered from.")
+    website = models.URLField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
+    risk_tier = models.CharField(max_length=20, choices=RiskTier.choices, default=RiskTier.MEDIUM)
+    data_access = models.CharField(
+        "data-access level", max_length=20, choices=DataAccess.choices, default=DataAccess.NONE
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("vendors:provider", args=[self.pk])
+
+
+class Contact(TimeStampedModel):
+    """A person at the provider (account manager, escalation point, DPO…)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    is_primary = models.BooleanField("primary contact", default=False)
+
+    class Meta:
+        ordering = ["provider__name", "-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider"], condition=Q(is_primary=True), name="one_primary_contact_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider})"
+
+    def get_absolute_url(self) -> str:
+        return self.provider.get_absolute_url()
+
+
+class Certification(TimeStampedModel):
+    """A security or quality certification the provider holds, with its validity."""
+
+    class Kind(models.TextChoices):
+        ISO_27001 = "iso27001", "ISO/IEC 27001"
+        SOC2_TYPE2 = "soc2_type2", "SOC 2 Type II"
+        HIPAA = "hipaa", "HIPAA"
+        PCI_DSS = "pci_dss", "PCI DSS"
+        ISO_9001 = "iso9001", "ISO 9001"
+        COPC = "copc", "COPC"
+        GDPR_DPA = "gdpr_dpa", "GDPR data processing agreement"
+        ISO_22301 = "iso22301", "ISO 22301"
+        OTHER = "other", "Other"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reference = models.CharField(max_length=200, blank=True, help_text="Certificate number or auditor.")
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider__name", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                name="certification_expires_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.provider})"
+
+    def get_absolute_url(self) -> str:
+        return self.provider.get_absolute_url()
+
+    def clean(self) -> None:
+        if self.expires_on and self.issued_on and self.expires_on <= self.issued_on:
+            raise ValidationError({"expires_on": "The expiry date must be after the issue date."})
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Whether the certificate covers ``day`` (issued, and not yet expired)."""
+        return self.issued_on <= day and (self.expires_on is None or day < self.expires_on)

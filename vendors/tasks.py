@@ -1,0 +1,1 @@
+"""Celery tasks of the vendors app; a task only calls a service."""
