@@ -10,11 +10,15 @@ from core.scoping import visible_to
 
 
 def category_list(*, user: User | AnonymousUser) -> QuerySet[ServiceCategory]:
-    return visible_to(ServiceCategory.objects.annotate(process_count=Count("processes")), user, provider_path=None)
+    return visible_to(ServiceCategory.objects.annotate(process_count=Count("processes")).order_by("name"), user, provider_path=None)
 
 
 def process_list(*, user: User | AnonymousUser) -> QuerySet[Process]:
-    queryset = Process.objects.select_related("category").annotate(contract_count=Count("contracts", distinct=True))
+    queryset = (
+        Process.objects.select_related("category")
+        .annotate(contract_count=Count("contracts", distinct=True))
+        .order_by("name")
+    )
     # A process is shared reference data, but vendor staff will only see processes they deliver.
     return visible_to(queryset, user, provider_path="contracts__provider")
 
@@ -24,6 +28,7 @@ def contract_list(*, user: User | AnonymousUser) -> QuerySet[Contract]:
         Contract.objects.select_related("provider")
         .prefetch_related("processes")
         .annotate(service_level_count=Count("service_levels", distinct=True))
+        .order_by("reference")
     )
     return visible_to(queryset, user, provider_path="provider")
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from vendors.forms import ProviderForm
 from vendors.models import Certification, Contact, Provider
 
 
@@ -15,6 +16,7 @@ class CertificationInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
     list_display = ("name", "status", "risk_tier", "data_access", "headquarters_country")
     list_filter = ("status", "risk_tier", "data_access")
     search_fields = ("name", "legal_name")

@@ -7,6 +7,8 @@ from vendors.models import Certification, Contact, Provider
 
 
 class ProviderForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Provider
         fields = [

@@ -14,7 +14,7 @@ def provider_list(*, user: User | AnonymousUser) -> QuerySet[Provider]:
     queryset = Provider.objects.annotate(
         contract_count=Count("contracts", distinct=True),
         active_contract_count=Count("contracts", filter=Q(contracts__status="active"), distinct=True),
-    )
+    ).order_by("name")
     return visible_to(queryset, user, provider_path="")
 
 

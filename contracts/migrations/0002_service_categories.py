@@ -2,24 +2,11 @@
 
 from django.db import migrations
 
-CATEGORIES = [
-    ("customer-support", "Customer support & call centre", "Voice, chat, email and social customer service."),
-    ("back-office", "Back-office operations", "Data entry, order processing, document handling."),
-    ("finance-accounting", "Finance & accounting", "Accounts payable and receivable, reconciliation, payroll accounting."),
-    ("it-services", "IT services", "Service desk, application support, infrastructure operations."),
-    ("hr-services", "HR services", "Recruitment, onboarding, payroll administration, benefits."),
-    ("supply-chain", "Supply chain & logistics", "Procurement operations, inventory, order-to-delivery."),
-    ("content-digital", "Content & digital marketing", "Content moderation, campaign operations, SEO."),
-    ("research-analytics", "Research & data analysis", "Market research, data annotation, analytics."),
-    ("legal-process", "Legal process outsourcing", "Document review, contract management, e-discovery."),
-    ("healthcare-bpo", "Healthcare BPO", "Medical billing and coding, claims processing."),
-]
+from contracts.categories import CATEGORIES, ensure_service_categories
 
 
 def create_categories(apps, schema_editor):
-    ServiceCategory = apps.get_model("contracts", "ServiceCategory")
-    for code, name, description in CATEGORIES:
-        ServiceCategory.objects.update_or_create(code=code, defaults={"name": name, "description": description})
+    ensure_service_categories(apps.get_model("contracts", "ServiceCategory"))
 
 
 def delete_categories(apps, schema_editor):

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install into .venv, migrate, load the demo portfolio and serve on http://127.0.0.1:8000.
+# With no DATABASE_URL / CELERY_BROKER_URL set this is the embedded mode: SQLite in the
+# project folder and Celery tasks run in-process. Log in as admin/admin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=$(command -v python3.11 || command -v python3)
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+.venv/bin/python manage.py migrate --no-input -v 0
+.venv/bin/python manage.py seed_demo
+echo "Serving on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (log in as admin / admin)"
+exec .venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"
