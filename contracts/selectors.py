@@ -10,7 +10,9 @@ from core.scoping import visible_to
 
 
 def category_list(*, user: User | AnonymousUser) -> QuerySet[ServiceCategory]:
-    return visible_to(ServiceCategory.objects.annotate(process_count=Count("processes")).order_by("name"), user, provider_path=None)
+    return visible_to(
+        ServiceCategory.objects.annotate(process_count=Count("processes")).order_by("name"), user, provider_path=None
+    )
 
 
 def process_list(*, user: User | AnonymousUser) -> QuerySet[Process]:

@@ -70,8 +70,14 @@ def test_contract_create_runs_model_validation(ops_api):
     provider = ProviderFactory()
     process = ProcessFactory()
     payload = {
-        "provider": provider.pk, "reference": "MSA-9", "title": "Care", "processes": [process.pk],
-        "start_date": "2026-01-01", "end_date": "2027-12-31", "pricing_model": "per_fte", "time_zone": "Asia/Manila",
+        "provider": provider.pk,
+        "reference": "MSA-9",
+        "title": "Care",
+        "processes": [process.pk],
+        "start_date": "2026-01-01",
+        "end_date": "2027-12-31",
+        "pricing_model": "per_fte",
+        "time_zone": "Asia/Manila",
     }
     response = ops_api.post("/api/v1/contracts/", payload, format="json")
     assert response.status_code == 400
@@ -96,8 +102,11 @@ def test_contract_filters(ops_api):
 def test_service_level_api_rejects_wrong_direction_with_field_error(ops_api):
     contract = ContractFactory()
     payload = {
-        "contract": contract.pk, "process": contract.processes.first().pk, "metric": "asa",
-        "expected_level": "30", "minimum_level": "20",
+        "contract": contract.pk,
+        "process": contract.processes.first().pk,
+        "metric": "asa",
+        "expected_level": "30",
+        "minimum_level": "20",
     }
     response = ops_api.post("/api/v1/service-levels/", payload, format="json")
     assert response.status_code == 400

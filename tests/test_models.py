@@ -54,7 +54,12 @@ def test_negative_unit_price_is_rejected_by_validation_and_database():
 
 @pytest.mark.parametrize(
     ("pricing_model", "missing"),
-    [("per_unit", "unit_price"), ("per_fte", "fte_rate"), ("fixed", "fixed_monthly_fee"), ("hybrid", "fixed_monthly_fee")],
+    [
+        ("per_unit", "unit_price"),
+        ("per_fte", "fte_rate"),
+        ("fixed", "fixed_monthly_fee"),
+        ("hybrid", "fixed_monthly_fee"),
+    ],
 )
 def test_pricing_model_needs_its_prices(pricing_model, missing):
     contract = ContractFactory.build(
@@ -86,8 +91,11 @@ def test_minimum_above_expected_for_higher_is_better_metric_is_explained():
 def test_minimum_below_expected_for_lower_is_better_metric_is_explained():
     contract = ContractFactory()
     service_level = ServiceLevel(
-        contract=contract, process=contract.processes.first(), metric="aht",
-        expected_level=Decimal("300"), minimum_level=Decimal("250"),
+        contract=contract,
+        process=contract.processes.first(),
+        metric="aht",
+        expected_level=Decimal("300"),
+        minimum_level=Decimal("250"),
     )
     with pytest.raises(ValidationError) as exc:
         service_level.full_clean()
@@ -115,8 +123,12 @@ def test_percentage_levels_must_be_between_0_and_100():
 def test_metric_parameters_are_validated_and_completed():
     contract = ContractFactory()
     service_level = ServiceLevel(
-        contract=contract, process=contract.processes.first(), metric="service_level",
-        parameters={"threshold_seconds": "30"}, expected_level=Decimal("80"), minimum_level=Decimal("70"),
+        contract=contract,
+        process=contract.processes.first(),
+        metric="service_level",
+        parameters={"threshold_seconds": "30"},
+        expected_level=Decimal("80"),
+        minimum_level=Decimal("70"),
     )
     service_level.full_clean()
     assert service_level.parameters == {"threshold_seconds": 30, "variant": "standard", "short_abandon_seconds": 0}

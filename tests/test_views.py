@@ -19,7 +19,12 @@ def test_dashboard_and_lists_render_for_viewer(client, viewer_user):
     sla = ServiceLevelFactory()
     client.force_login(viewer_user)
     assert client.get("/").status_code == 200
-    for name in ("vendors:provider_list", "contracts:contract_list", "contracts:process_list", "slas:servicelevel_list"):
+    for name in (
+        "vendors:provider_list",
+        "contracts:contract_list",
+        "contracts:process_list",
+        "slas:servicelevel_list",
+    ):
         response = client.get(reverse(name))
         assert response.status_code == 200
     page = client.get(reverse("contracts:contract", args=[sla.contract_id])).content.decode()
@@ -55,10 +60,19 @@ def test_operations_user_creates_and_edits_a_contract(client, ops_user):
     process = ContractFactory().processes.first()
     client.force_login(ops_user)
     data = {
-        "provider": provider.pk, "reference": "MSA-77", "title": "Voice care", "processes": [process.pk],
-        "start_date": "2026-01-01", "end_date": "2025-12-31", "time_zone": "Europe/Warsaw",
-        "notice_period_days": 60, "status": "active", "currency": "EUR", "pricing_model": "per_unit",
-        "unit_price": "3.10", "at_risk_percent": "12",
+        "provider": provider.pk,
+        "reference": "MSA-77",
+        "title": "Voice care",
+        "processes": [process.pk],
+        "start_date": "2026-01-01",
+        "end_date": "2025-12-31",
+        "time_zone": "Europe/Warsaw",
+        "notice_period_days": 60,
+        "status": "active",
+        "currency": "EUR",
+        "pricing_model": "per_unit",
+        "unit_price": "3.10",
+        "at_risk_percent": "12",
     }
     response = client.post("/contracts/add/", data)
     assert response.status_code == 200
