@@ -38,6 +38,8 @@ def test_with_no_environment_the_app_is_embedded():
 def test_broker_url_turns_eager_mode_off():
     result = _manage(
         "shell",
+        "-v",
+        "0",
         "-c",
         "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
