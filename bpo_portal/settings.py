@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vendors",
     "contracts",
     "slas",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -134,7 +135,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60 * 55)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 # Redis redelivers unacknowledged tasks after this timeout; it must exceed the hard limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300),
+    # How often a worker looks for messages whose worker died (seconds, and every Nth look).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -142,7 +148,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.expire_ended_contracts",
         "schedule": 60 * 60 * 6,
     },
+    "requeue-stalled-imports": {
+        "task": "reports.tasks.requeue_stalled_imports",
+        "schedule": 60 * 5,
+    },
 }
+
+# Import progress travels through the cache: Redis whenever there is a Redis broker (so the
+# web process sees what a worker writes), process memory in the embedded mode.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}
+        if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Vendor reports ---------------------------------------------------------------------------
+REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)
+REPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int("REPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=500 * 1024 * 1024)
+REPORT_IMPORT_MAX_ATTEMPTS = env.int("REPORT_IMPORT_MAX_ATTEMPTS", default=3)
+# Uploads stream to a temporary file above this size instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -175,7 +203,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "ServiceLevelKindEnum": "slas.models.ServiceLevel.Kind",
+        "CertificationKindEnum": "vendors.models.Certification.Kind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

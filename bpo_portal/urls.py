@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("vendors.api.urls")),
     path("", include("contracts.api.urls")),
     path("", include("slas.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("vendors.urls")),
     path("", include("contracts.urls")),
     path("", include("slas.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

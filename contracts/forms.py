@@ -44,6 +44,7 @@ class ContractForm(forms.ModelForm):
             "at_risk_percent",
             "credit_cap",
             "earn_back",
+            "rejected_row_tolerance_percent",
         ]
         widgets = {
             "start_date": DateInput(),

@@ -131,6 +131,14 @@ class Contract(TimeStampedModel):
         help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
         **MONEY,
     )
+    rejected_row_tolerance_percent = models.DecimalField(
+        "rejected-row tolerance %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="A vendor report with a larger share of rejected rows fails and loads nothing.",
+    )
     earn_back = models.BooleanField(
         "earn-back",
         default=False,

@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -74,6 +74,18 @@ class ObjectDetailView(ObjectMixin, generic.DetailView):
     """One object; apps override ``template_name`` to show related objects."""
 
     template_name = "generic/object_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        for action in ("edit", "delete"):
+            try:
+                context[f"{action}_url"] = reverse(
+                    f"{meta.app_label}:{meta.model_name}_{action}", args=[self.object.pk]
+                )
+            except NoReverseMatch:
+                context[f"{action}_url"] = None
+        return context
 
 
 class ObjectEditView(ObjectMixin, generic.UpdateView):
@@ -136,6 +148,7 @@ class ObjectViews:
     table: type
     form: type
     detail_view: type[ObjectDetailView] = ObjectDetailView
+    edit_view: type[ObjectEditView] = ObjectEditView
 
     def _view(self, base: type, **attrs: Any):
         attrs = {"model": self.model, "selector": staticmethod(self.selector), **attrs}
@@ -143,7 +156,7 @@ class ObjectViews:
 
     def urls(self, prefix: str) -> list:
         name = self.model._meta.model_name
-        edit = self._view(ObjectEditView, form_class=self.form)
+        edit = self._view(self.edit_view, form_class=self.form)
         return [
             path(
                 f"{prefix}/",

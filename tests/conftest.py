@@ -10,6 +10,29 @@ from tests.factories import UserFactory
 pytest_plugins = ["tests.fixtures.services"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded files of the tests (and of the workers they start) go to a scratch folder."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture
+def imported(django_capture_on_commit_callbacks):
+    """Submit a report and run its import as the commit would, returning the fresh report."""
+    from tests.reports.helpers import submit
+
+    def run(contract, content: bytes, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = submit(contract, content, **kwargs)
+        report.refresh_from_db()
+        return report
+
+    return run
+
+
 @pytest.fixture
 def ops_user(db):
     return UserFactory(username="ops-user", role=roles.OPERATIONS)

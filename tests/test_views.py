@@ -73,6 +73,7 @@ def test_operations_user_creates_and_edits_a_contract(client, ops_user):
         "pricing_model": "per_unit",
         "unit_price": "3.10",
         "at_risk_percent": "12",
+        "rejected_row_tolerance_percent": "1",
     }
     response = client.post("/contracts/add/", data)
     assert response.status_code == 200

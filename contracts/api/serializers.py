@@ -62,6 +62,7 @@ class ContractSerializer(ValidatedModelSerializer):
             "at_risk_percent",
             "credit_cap",
             "earn_back",
+            "rejected_row_tolerance_percent",
             "created_at",
             "updated_at",
         ]

@@ -28,3 +28,11 @@ def query_replace(context: template.Context, **kwargs: object) -> str:
     for key, value in kwargs.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def as_json(value: object) -> str:
+    """Pretty-printed JSON, for showing stored configs."""
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)

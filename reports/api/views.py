@@ -1,0 +1,114 @@
+"""REST endpoints: report layouts, and vendor reports (upload, status, files)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.views import SelectorModelViewSet
+from reports import filtersets, selectors, services
+from reports.api import serializers as report_serializers
+from reports.models import ReportLayout, VendorReport
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+class DuplicateReport(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "duplicate"
+
+
+class ReportLayoutViewSet(SelectorModelViewSet):
+    queryset = ReportLayout.objects.none()
+    selector = staticmethod(selectors.layout_list)
+    serializer_class = report_serializers.ReportLayoutSerializer
+    filterset_class = filtersets.ReportLayoutFilterSet
+    ordering_fields = ["name", "updated_at"]
+
+    @extend_schema(responses=report_serializers.ReportLayoutVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        layout = self.get_object()
+        return Response(report_serializers.ReportLayoutVersionSerializer(layout.versions.all(), many=True).data)
+
+
+class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Vendor reports. ``POST`` a multipart upload; the import runs in the background."""
+
+    queryset = VendorReport.objects.none()
+    serializer_class = report_serializers.VendorReportSerializer
+    filterset_class = filtersets.VendorReportFilterSet
+    ordering_fields = ["created_at", "period_start", "status", "rows_read"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": report_serializers.VendorReportUploadSerializer},
+        responses={202: report_serializers.VendorReportSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.REPORT_MAX_UPLOAD_BYTES + 64 * 1024:
+            raise PayloadTooLarge(
+                f"The upload is {declared:,} bytes; the limit is {settings.REPORT_MAX_UPLOAD_BYTES:,}."
+            )
+        upload = report_serializers.VendorReportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        try:
+            report = services.report_submit(
+                services.ReportSubmission(
+                    contract=data["contract"],
+                    process=data.get("process"),
+                    kind=data["kind"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    layout=data.get("layout"),
+                    upload=data["file"],
+                    user=request.user,
+                    source=VendorReport.Source.API,
+                )
+            )
+        except services.FileTooLargeError as exc:
+            raise PayloadTooLarge(exc.messages[0]) from exc
+        except services.DuplicateReportError as exc:
+            raise DuplicateReport(
+                {
+                    "detail": exc.messages[0],
+                    "existing": request.build_absolute_uri(f"/api/v1/reports/{exc.existing.pk}/"),
+                }
+            ) from exc
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        body = self.get_serializer(report).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    def _download(self, stored, name: str) -> FileResponse:
+        if not stored:
+            raise Http404("No such file for this report.")
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """The original file as uploaded."""
+        report = self.get_object()
+        return self._download(report.file, report.original_name)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="rejected-rows")
+    def rejected_rows(self, request, pk=None):
+        """Every rejected row: row number, column, raw value, reason and the raw row."""
+        report = self.get_object()
+        return self._download(report.rejected_rows_file, f"rejected-rows-report-{report.pk}.csv")

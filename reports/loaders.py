@@ -1,0 +1,127 @@
+"""Writing accepted rows into the database, as fast as the database allows.
+
+On PostgreSQL rows stream through psycopg 3 ``COPY … FROM STDIN`` on the connection of
+the surrounding transaction; elsewhere (the embedded SQLite mode) they go in batched
+``INSERT``s. Either way nothing is visible until the import's transaction commits.
+"""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from django.db import connection
+from django.db.models import Count
+
+from reports.models import KpiClaim, VendorReport, WorkItem
+from reports.parsing.types import WORK_ITEM_FIELDS, RowError
+
+COPY_COLUMNS = ("report_id", "contract_id", "process_id", "source_row", *WORK_ITEM_FIELDS, "extras")
+BATCH_SIZE = 5000
+
+
+class RowWriter(Protocol):
+    def write(self, source_row: int, record: dict[str, Any], extras: dict[str, Any]) -> None: ...
+
+
+class _CopyWorkItems:
+    """Streams rows into ``COPY``; psycopg buffers and sends them in large chunks."""
+
+    def __init__(self, copy: Any, report: VendorReport) -> None:
+        self._copy = copy
+        self._prefix = (report.pk, report.contract_id, report.process_id)
+        self._fields = WORK_ITEM_FIELDS
+
+    def write(self, source_row: int, record: dict[str, Any], extras: dict[str, Any]) -> None:
+        self._copy.write_row(
+            (*self._prefix, source_row, *[record[f] for f in self._fields], json.dumps(extras) if extras else "{}")
+        )
+
+
+class _BatchWorkItems:
+    """Batched ``bulk_create`` for databases without ``COPY``."""
+
+    def __init__(self, report: VendorReport) -> None:
+        self._report = report
+        self._batch: list[WorkItem] = []
+
+    def write(self, source_row: int, record: dict[str, Any], extras: dict[str, Any]) -> None:
+        self._batch.append(
+            WorkItem(
+                report_id=self._report.pk,
+                contract_id=self._report.contract_id,
+                process_id=self._report.process_id,
+                source_row=source_row,
+                extras=extras,
+                **record,
+            )
+        )
+        if len(self._batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        WorkItem.objects.bulk_create(self._batch)
+        self._batch.clear()
+
+
+@contextmanager
+def work_item_writer(report: VendorReport) -> Iterator[RowWriter]:
+    """A writer for the report's work items; must be used inside ``transaction.atomic``."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        table = WorkItem._meta.db_table
+        sql = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            yield _CopyWorkItems(copy, report)
+    else:
+        writer = _BatchWorkItems(report)
+        yield writer
+        writer.flush()
+
+
+def remove_duplicate_items(report: VendorReport) -> list[RowError]:
+    """Delete every repeat of an item id in the report, keeping its first row.
+
+    Done in SQL after loading so that memory stays flat however many rows there are. Each
+    repeat becomes a row error that names the row where the id was first seen.
+    """
+    repeats = (
+        WorkItem.objects.filter(report=report)
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("item_id", flat=True)
+    )
+    errors: list[RowError] = []
+    to_delete: list[int] = []
+    rows = (
+        WorkItem.objects.filter(report=report, item_id__in=repeats)
+        .order_by("item_id", "source_row")
+        .values_list("pk", "item_id", "source_row")
+    )
+    first_row: dict[str, int] = {}
+    for pk, item_id, source_row in rows.iterator(chunk_size=10000):
+        if item_id not in first_row:
+            first_row[item_id] = source_row
+            continue
+        to_delete.append(pk)
+        errors.append(
+            RowError(source_row, "item_id", item_id, f"duplicate item id; first seen on row {first_row[item_id]}")
+        )
+    for start in range(0, len(to_delete), 10000):
+        WorkItem.objects.filter(pk__in=to_delete[start : start + 10000])._raw_delete(connection.alias)
+    return errors
+
+
+def write_kpi_claims(report: VendorReport, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """KPI summaries are small (a row per metric and month): plain bulk insert."""
+    KpiClaim.objects.bulk_create(
+        KpiClaim(
+            report=report,
+            contract_id=report.contract_id,
+            process_id=report.process_id,
+            source_row=source_row,
+            **record,
+        )
+        for source_row, record in rows
+    )

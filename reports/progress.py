@@ -1,0 +1,49 @@
+"""Live progress of an import, shared between the worker and the web through the cache.
+
+The import runs in one database transaction, so nothing it writes to the database is
+visible until it ends; progress therefore goes through the cache (Redis in production).
+"""
+
+import time
+from dataclasses import asdict, dataclass
+
+from django.core.cache import cache
+
+KEY = "report-progress:{}"
+TTL_SECONDS = 24 * 3600
+
+
+@dataclass
+class ImportProgress:
+    rows_read: int = 0
+    rows_rejected: int = 0
+    bytes_read: int = 0
+    size: int = 0
+    started: float = 0.0
+    updated: float = 0.0
+    phase: str = "reading"
+
+    @property
+    def percent(self) -> int:
+        if not self.size:
+            return 0
+        return min(99, int(self.bytes_read * 100 / self.size))
+
+    @property
+    def rows_per_second(self) -> float | None:
+        elapsed = self.updated - self.started
+        return self.rows_read / elapsed if elapsed > 0 and self.rows_read else None
+
+
+def publish(report_id: int, progress: ImportProgress) -> None:
+    progress.updated = time.time()
+    cache.set(KEY.format(report_id), asdict(progress), TTL_SECONDS)
+
+
+def read(report_id: int) -> ImportProgress | None:
+    data = cache.get(KEY.format(report_id))
+    return ImportProgress(**data) if data else None
+
+
+def clear(report_id: int) -> None:
+    cache.delete(KEY.format(report_id))

@@ -1,0 +1,57 @@
+"""The rejected-rows file: every row that did not load, with where and why."""
+
+import csv
+import io
+import json
+import tempfile
+from typing import Any
+
+from reports.parsing.types import ParsedRow, RowError
+
+HEADER = ("row", "column", "value", "reason", "raw_row")
+SAMPLE_SIZE = 100
+
+
+class RejectedRows:
+    """Collects rejections into a temporary CSV (one line per error) and a short sample.
+
+    Memory stays flat: only the first ``SAMPLE_SIZE`` errors are kept in memory; the rest
+    go straight to the spooled file, which the import saves next to the report.
+    """
+
+    def __init__(self) -> None:
+        # Lives across many calls; closed by close() once the import has stored it.
+        self._file = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+b")  # noqa: SIM115
+        self._text = io.TextIOWrapper(self._file, encoding="utf-8", newline="", write_through=True)
+        self._writer = csv.writer(self._text)
+        self._writer.writerow(HEADER)
+        self.rows = 0
+        self.errors = 0
+        self.sample: list[dict[str, Any]] = []
+
+    def add_row(self, parsed: ParsedRow) -> None:
+        self.rows += 1
+        raw = json.dumps(parsed.raw.values, default=str, ensure_ascii=False)
+        for error in parsed.errors:
+            self._add(error, raw)
+
+    def add_file_error(self, error: RowError) -> None:
+        """A problem found after parsing (e.g. a duplicate id); counts as one rejected row."""
+        if error.row is not None:
+            self.rows += 1
+        self._add(error, "")
+
+    def _add(self, error: RowError, raw: str) -> None:
+        self.errors += 1
+        self._writer.writerow((error.row, error.column, error.value, error.reason, raw))
+        if len(self.sample) < SAMPLE_SIZE:
+            self.sample.append(error.as_dict())
+
+    def content(self):
+        """The CSV as a binary file positioned at its start (for Django's storage)."""
+        self._text.flush()
+        self._file.seek(0)
+        return self._file
+
+    def close(self) -> None:
+        self._text.close()

@@ -1,0 +1,536 @@
+"""Submitting vendor reports and importing them: the one path browser, API and CLI share."""
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from contracts.models import Contract, Process
+from core.tasks import enqueue_on_commit
+from reports import progress
+from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
+from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
+from reports.parsing import FileError, Layout, LayoutError, parse_file
+from reports.parsing.types import ParsedRow, RowError
+from reports.rejects import RejectedRows
+from reports.signals import report_processed
+from slas.catalogue import CATALOGUE
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY_ROWS = 5000
+
+
+class DuplicateReportError(ValidationError):
+    """The same file was already uploaded for this contract, process and period."""
+
+    def __init__(self, existing: VendorReport) -> None:
+        self.existing = existing
+        super().__init__(
+            f"This file was already uploaded for {existing.contract.reference}, {existing.period_label} "
+            f"(report #{existing.pk}, {existing.get_status_display().lower()}).",
+            code="duplicate",
+        )
+
+
+class FileTooLargeError(ValidationError):
+    def __init__(self, size: int) -> None:
+        limit = settings.REPORT_MAX_UPLOAD_BYTES
+        super().__init__(f"The file is {size:,} bytes; the limit is {limit:,} bytes.", code="too_large")
+
+
+# --- layouts ---------------------------------------------------------------------------------
+
+
+def compile_layout(config: dict[str, Any]) -> Layout:
+    """Validate a layout config; its messages become a ``ValidationError`` on ``config``."""
+    try:
+        return Layout.from_config(config)
+    except LayoutError as exc:
+        raise ValidationError({"config": list(exc.messages)}) from exc
+
+
+@transaction.atomic
+def layout_save(
+    layout: ReportLayout, *, config: dict[str, Any], user: AbstractBaseUser | None = None
+) -> ReportLayoutVersion:
+    """Save a layout; a changed config becomes a new version, old reports keep theirs."""
+    compiled = compile_layout(config)
+    if compiled.kind != layout.kind:
+        raise ValidationError({"config": [f"The config is for {compiled.kind}, the layout is for {layout.kind}."]})
+    layout.full_clean()
+    layout.save()
+    current = layout.current_version
+    normalised = compiled.to_config()
+    if current is not None and current.config == normalised:
+        return current
+    number = (current.number + 1) if current else 1
+    return ReportLayoutVersion.objects.create(layout=layout, number=number, config=normalised, created_by=user)
+
+
+def builtin_layout(kind: str) -> ReportLayout:
+    """The canonical layout for ``kind`` (created on first use, so it always exists)."""
+    name = "Canonical work items" if kind == ReportKind.WORK_ITEMS else "Canonical KPI summary"
+    layout, created = ReportLayout.objects.get_or_create(
+        provider=None,
+        name=name,
+        defaults={"kind": kind, "is_builtin": True, "description": "Reads the canonical column names directly."},
+    )
+    if created or layout.current_version is None:
+        ReportLayoutVersion.objects.create(layout=layout, number=1, config=Layout.canonical(kind).to_config())
+    return layout
+
+
+# --- submitting ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportSubmission:
+    """What an upload says about itself, from any entry point."""
+
+    contract: Contract
+    kind: str
+    period_start: dt.date
+    period_end: dt.date
+    upload: Any  # a Django File / UploadedFile: has .name, .size and .chunks()
+    layout: ReportLayout | None = None
+    process: Process | None = None
+    user: AbstractBaseUser | None = None
+    source: str = VendorReport.Source.BROWSER
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """``"2026-10"`` → (2026-10-01, 2026-10-31); ValidationError for anything else."""
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except (TypeError, ValueError):
+        raise ValidationError({"month": [f"“{month}” is not a month; use YYYY-MM, e.g. 2026-10."]}) from None
+    next_month = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, next_month - dt.timedelta(days=1)
+
+
+def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersion]:
+    errors: dict[str, list[str]] = {}
+    processes = list(sub.contract.processes.all())
+    process = sub.process
+    if process is None:
+        if len(processes) == 1:
+            process = processes[0]
+        else:
+            errors["process"] = [
+                f"Contract {sub.contract.reference} covers {len(processes)} processes; choose one: "
+                + ", ".join(p.name for p in processes)
+            ]
+    elif process not in processes:
+        errors["process"] = [f"“{process}” is not a process of contract {sub.contract.reference}."]
+    if sub.period_end < sub.period_start:
+        errors["period_end"] = ["The period ends before it starts."]
+    layout = sub.layout or builtin_layout(sub.kind)
+    if layout.kind != sub.kind:
+        errors["layout"] = [f"Layout “{layout}” reads {layout.get_kind_display().lower()}, not {sub.kind}."]
+    if layout.provider_id not in (None, sub.contract.provider_id):
+        errors["layout"] = [f"Layout “{layout}” belongs to {layout.provider}, not to {sub.contract.provider}."]
+    version = layout.current_version
+    if version is None:
+        errors["layout"] = [f"Layout “{layout}” has no saved config yet."]
+    if sub.upload.size is not None and sub.upload.size > settings.REPORT_MAX_UPLOAD_BYTES:
+        raise FileTooLargeError(sub.upload.size)
+    if not sub.upload.size:
+        errors["file"] = ["The file is empty."]
+    if errors:
+        raise ValidationError(errors)
+    return process, version
+
+
+def _sha256(upload: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def report_submit(sub: ReportSubmission, *, enqueue: bool = True) -> VendorReport:
+    """Store the original file and queue its import; the same service for every entry point.
+
+    ``enqueue=False`` leaves the import to the caller (the CLI runs it in-process to show
+    progress). Raises ``ValidationError`` (with field names) for a bad submission,
+    ``FileTooLargeError`` over the size limit and ``DuplicateReportError`` for a file
+    already uploaded for the same contract, process and period.
+    """
+    process, version = _check_submission(sub)
+    sha256 = _sha256(sub.upload)
+    existing = (
+        VendorReport.objects.filter(
+            contract=sub.contract,
+            process=process,
+            period_start=sub.period_start,
+            period_end=sub.period_end,
+            sha256=sha256,
+        )
+        .exclude(status=VendorReport.Status.FAILED)
+        .first()
+    )
+    if existing:
+        raise DuplicateReportError(existing)
+    name = sub.upload.name.rsplit("/", 1)[-1]
+    report = VendorReport(
+        contract=sub.contract,
+        process=process,
+        kind=sub.kind,
+        period_start=sub.period_start,
+        period_end=sub.period_end,
+        layout_version=version,
+        original_name=name,
+        sha256=sha256,
+        size=sub.upload.size,
+        uploaded_by=sub.user if sub.user and sub.user.is_authenticated else None,
+        source=sub.source,
+    )
+    report.file.save(name, File(sub.upload, name=name), save=False)
+    report.save()
+    if enqueue:
+        from reports.tasks import import_report
+
+        enqueue_on_commit(import_report, report.pk)
+    return report
+
+
+# --- importing -------------------------------------------------------------------------------
+
+
+class ImportFailedError(Exception):
+    """The report cannot be loaded; the message is shown to the uploader as the reason."""
+
+    def __init__(self, reason: str, *, rejected: RejectedRows | None = None, read: int = 0) -> None:
+        super().__init__(reason)
+        self.rejected = rejected
+        self.read = read
+
+
+@dataclass
+class _Counts:
+    read: int = 0
+    accepted: int = 0
+
+
+ProgressListener = Callable[[progress.ImportProgress], None]
+
+
+def report_import(report_id: int, *, listener: ProgressListener | None = None) -> VendorReport | None:
+    """Import a queued report; idempotent and safe to run again after a crash.
+
+    The report is claimed with a conditional update (only a queued or interrupted report
+    is taken), and every row is written in one transaction, so a worker killed half-way
+    leaves nothing behind and the redelivered task starts from a clean slate.
+    """
+    claimed = VendorReport.objects.filter(
+        pk=report_id, status__in=[VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING]
+    ).update(
+        status=VendorReport.Status.PROCESSING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        logger.info("report %s is not waiting for an import; nothing to do", report_id)
+        return None
+    report = VendorReport.objects.select_related("contract", "process", "layout_version").get(pk=report_id)
+    if report.attempts > settings.REPORT_IMPORT_MAX_ATTEMPTS:
+        return _finish_failed(
+            report,
+            f"The import was interrupted {report.attempts - 1} times (the worker stopped or crashed); "
+            "it was given up. Upload the file again or ask an administrator to check the workers.",
+        )
+    rejected = RejectedRows()
+    try:
+        superseded = _load(report, rejected, listener)
+    except ImportFailedError as exc:
+        return _finish_failed(report, str(exc), rejected=exc.rejected, read=exc.read)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task retries, the report stays claimable
+    except Exception as exc:
+        logger.exception("import of report %s failed unexpectedly", report.pk)
+        return _finish_failed(report, f"The import failed with an internal error ({type(exc).__name__}: {exc}).")
+    finally:
+        progress.clear(report.pk)
+    if superseded is None:
+        return None
+    report.refresh_from_db()
+    _save_rejected(report, rejected)
+    _announce(report, superseded)
+    return report
+
+
+def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListener | None) -> list[VendorReport] | None:
+    """Load the report's rows in one transaction; returns the reports it superseded.
+
+    ``None`` means another delivery of the task got there first and there is nothing to do.
+    """
+    try:
+        layout = Layout.from_config(report.layout_version.config)
+    except LayoutError as exc:
+        raise ImportFailedError("The layout is invalid: " + "; ".join(exc.messages)) from exc
+    counts = _Counts()
+    with transaction.atomic():
+        locked = VendorReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != VendorReport.Status.PROCESSING:
+            return None  # another delivery of this task finished it meanwhile
+        newer = _newer_completed(report)
+        if newer is not None:
+            _mark_superseded([report], by=newer)
+            return []
+        try:
+            with report.file.open("rb") as handle:
+                if report.kind == ReportKind.WORK_ITEMS:
+                    _load_work_items(report, layout, handle, rejected, counts, listener)
+                else:
+                    _load_kpi_claims(report, layout, handle, rejected, counts)
+        except FileError as exc:
+            raise ImportFailedError(str(exc)) from exc
+        if counts.read == 0:
+            raise ImportFailedError("The file has no data rows.")
+        _check_tolerance(report, rejected, counts)
+        superseded = _supersede_older(report)
+        VendorReport.objects.filter(pk=report.pk).update(
+            status=VendorReport.Status.COMPLETED,
+            rows_read=counts.read,
+            rows_accepted=counts.read - rejected.rows,
+            rows_rejected=rejected.rows,
+            errors=rejected.sample,
+            finished_at=timezone.now(),
+            failure_reason="",
+        )
+    return superseded
+
+
+def _load_work_items(
+    report: VendorReport,
+    layout: Layout,
+    handle: IO[bytes],
+    rejected: RejectedRows,
+    counts: _Counts,
+    listener: ProgressListener | None,
+) -> None:
+    state = progress.ImportProgress(size=report.size, started=time.time())
+    with work_item_writer(report) as writer:
+        for parsed in parse_file(handle, filename=report.original_name, layout=layout, period=report.period):
+            counts.read += 1
+            if parsed.record is not None and not parsed.errors:
+                writer.write(parsed.raw.number, parsed.record, parsed.extras)
+            else:
+                rejected.add_row(parsed)
+            if counts.read % PROGRESS_EVERY_ROWS == 0:
+                state.rows_read, state.rows_rejected = counts.read, rejected.rows
+                state.bytes_read = _position(handle)
+                progress.publish(report.pk, state)
+                if listener:
+                    listener(state)
+    state.phase = "checking duplicates"
+    state.bytes_read = report.size
+    progress.publish(report.pk, state)
+    for error in remove_duplicate_items(report):
+        rejected.add_file_error(error)
+
+
+def _load_kpi_claims(report: VendorReport, layout: Layout, handle: IO[bytes], rejected: RejectedRows, counts: _Counts):
+    accepted: list[tuple[int, dict[str, Any]]] = []
+    first_row: dict[tuple[str, dt.date], int] = {}
+    period = report.period
+    for parsed in parse_file(
+        handle, filename=report.original_name, layout=layout, period=period, metric_codes=frozenset(CATALOGUE)
+    ):
+        counts.read += 1
+        record = parsed.record
+        if record is not None and not parsed.errors:
+            month = record["period"]
+            if not (report.period_start.replace(day=1) <= month <= report.period_end):
+                parsed.errors.append(
+                    RowError(
+                        parsed.raw.number,
+                        "period",
+                        f"{month:%Y-%m}",
+                        f"the month {month:%Y-%m} is outside the report period {report.period_label}",
+                    )
+                )
+            elif (record["metric"], month) in first_row:
+                parsed.errors.append(
+                    RowError(
+                        parsed.raw.number,
+                        "metric",
+                        record["metric"],
+                        f"{record['metric']} for {month:%Y-%m} is repeated; first given on row "
+                        f"{first_row[(record['metric'], month)]}",
+                    )
+                )
+        if record is not None and not parsed.errors:
+            first_row[(record["metric"], record["period"])] = parsed.raw.number
+            accepted.append((parsed.raw.number, record))
+        else:
+            rejected.add_row(parsed)
+    write_kpi_claims(report, accepted)
+
+
+def _position(handle: IO[bytes]) -> int:
+    try:
+        return handle.tell()
+    except (OSError, ValueError):
+        return 0
+
+
+def _check_tolerance(report: VendorReport, rejected: RejectedRows, counts: _Counts) -> None:
+    tolerance: Decimal = report.contract.rejected_row_tolerance_percent
+    share = Decimal(rejected.rows * 100) / counts.read
+    if share > tolerance:
+        raise ImportFailedError(
+            f"{rejected.rows:,} of {counts.read:,} rows ({share:.2f} %) were rejected, more than the contract's "
+            f"tolerance of {tolerance.normalize():f} %. Nothing was loaded: fix the rows listed in the "
+            "rejected-rows file and upload the report again.",
+            rejected=rejected,
+            read=counts.read,
+        )
+
+
+def _same_slot(report: VendorReport):
+    return VendorReport.objects.filter(
+        contract_id=report.contract_id,
+        process_id=report.process_id,
+        kind=report.kind,
+        period_start=report.period_start,
+        period_end=report.period_end,
+    ).exclude(pk=report.pk)
+
+
+def _newer_completed(report: VendorReport) -> VendorReport | None:
+    return (
+        _same_slot(report)
+        .filter(status=VendorReport.Status.COMPLETED, created_at__gt=report.created_at)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _supersede_older(report: VendorReport) -> list[VendorReport]:
+    """Replace the rows of older completed reports for the same slot, in this transaction."""
+    older = list(
+        _same_slot(report)
+        .select_for_update()
+        .filter(status=VendorReport.Status.COMPLETED, created_at__lte=report.created_at)
+    )
+    _mark_superseded(older, by=report)
+    return older
+
+
+def _mark_superseded(reports: list[VendorReport], *, by: VendorReport) -> None:
+    ids = [r.pk for r in reports]
+    if not ids:
+        return
+    WorkItem.objects.filter(report_id__in=ids)._raw_delete(WorkItem.objects.db)
+    KpiClaim.objects.filter(report_id__in=ids).delete()
+    VendorReport.objects.filter(pk__in=ids).update(
+        status=VendorReport.Status.SUPERSEDED, superseded_by=by, finished_at=timezone.now()
+    )
+
+
+def _finish_failed(
+    report: VendorReport, reason: str, *, rejected: RejectedRows | None = None, read: int = 0
+) -> VendorReport:
+    VendorReport.objects.filter(pk=report.pk).update(
+        status=VendorReport.Status.FAILED,
+        failure_reason=reason,
+        finished_at=timezone.now(),
+        rows_read=read,
+        rows_accepted=0,
+        rows_rejected=rejected.rows if rejected else 0,
+        errors=(
+            rejected.sample
+            if rejected and rejected.sample
+            else [{"row": None, "column": None, "value": None, "reason": reason}]
+        ),
+    )
+    report.refresh_from_db()
+    if rejected is not None:
+        _save_rejected(report, rejected)
+    _announce(report, [])
+    return report
+
+
+def _save_rejected(report: VendorReport, rejected: RejectedRows) -> None:
+    if rejected.errors:
+        report.rejected_rows_file.save(f"rejected-rows-{report.pk}.csv", File(rejected.content()), save=True)
+    rejected.close()
+
+
+def _announce(report: VendorReport, superseded: list[VendorReport]) -> None:
+    transaction.on_commit(lambda: report_processed.send(VendorReport, report=report, superseded=superseded))
+
+
+# --- preview and housekeeping ---------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    columns: list[str]
+    rows: list[ParsedRow]
+    file_error: str | None = None
+
+
+def report_preview(
+    handle: IO[bytes],
+    *,
+    filename: str,
+    layout: ReportLayout,
+    period_start: dt.date,
+    period_end: dt.date,
+    contract: Contract,
+    limit: int = 20,
+) -> Preview:
+    """The first ``limit`` rows of a file as the import would read them, with their errors."""
+    probe = VendorReport(contract=contract, period_start=period_start, period_end=period_end)
+    compiled = compile_layout(layout.current_version.config)
+    rows: list[ParsedRow] = []
+    try:
+        for parsed in parse_file(
+            handle, filename=filename, layout=compiled, period=probe.period, metric_codes=frozenset(CATALOGUE)
+        ):
+            rows.append(parsed)
+            if len(rows) >= limit:
+                break
+    except FileError as exc:
+        return Preview(columns=[], rows=rows, file_error=str(exc))
+    columns = list(rows[0].record or {}) if rows and rows[0].record else []
+    return Preview(columns=columns, rows=rows)
+
+
+def requeue_stalled_imports(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> int:
+    """Send again the imports whose worker went away (no progress for ``older_than``).
+
+    The broker redelivers an unacknowledged task only after its visibility timeout; this
+    periodic sweep makes recovery independent of it. Safe because the import is idempotent.
+    """
+    from reports.tasks import import_report
+
+    cutoff = timezone.now() - older_than
+    count = 0
+    for report in VendorReport.objects.filter(
+        status__in=[VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING], updated_at__lt=cutoff
+    ):
+        state = progress.read(report.pk)
+        if state is not None and state.updated > cutoff.timestamp():
+            continue
+        import_report.delay(report.pk)
+        count += 1
+    return count

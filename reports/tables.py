@@ -1,0 +1,44 @@
+"""Sortable tables for the report and layout lists."""
+
+import django_tables2 as tables
+
+from reports.models import ReportLayout, VendorReport
+
+
+class VendorReportTable(tables.Table):
+    id = tables.Column(verbose_name="#", linkify=True)
+    original_name = tables.Column(verbose_name="File", linkify=True)
+    contract = tables.Column(accessor="contract__reference", linkify=lambda record: record.contract.get_absolute_url())
+    provider = tables.Column(accessor="contract__provider__name", verbose_name="Provider")
+    period = tables.Column(accessor="period_label", order_by=("period_start",), verbose_name="Period")
+    status = tables.TemplateColumn(
+        '<span class="badge report-status report-status-{{ record.status }}">{{ record.get_status_display }}</span>'
+    )
+    rows_accepted = tables.Column(verbose_name="Accepted")
+    rows_rejected = tables.Column(verbose_name="Rejected")
+    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="Y-m-d H:i")
+
+    class Meta:
+        model = VendorReport
+        fields = (
+            "id",
+            "original_name",
+            "contract",
+            "provider",
+            "kind",
+            "period",
+            "status",
+            "rows_accepted",
+            "rows_rejected",
+            "created_at",
+        )
+
+
+class ReportLayoutTable(tables.Table):
+    name = tables.Column(linkify=True)
+    provider = tables.Column(default="(shared)")
+    version = tables.Column(accessor="current_version__number", verbose_name="Version", orderable=False)
+
+    class Meta:
+        model = ReportLayout
+        fields = ("name", "provider", "kind", "version", "updated_at")
