@@ -9,6 +9,7 @@ Production hardening lives in ``bpo_portal.settings_production``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ended-contracts": {
         "task": "contracts.tasks.expire_ended_contracts",
         "schedule": 60 * 60 * 6,
+    },
+    "close-finished-periods": {
+        "task": "slas.tasks.close_finished_periods",
+        "schedule": crontab(hour=2, minute=30),
     },
     "requeue-stalled-imports": {
         "task": "reports.tasks.requeue_stalled_imports",

@@ -41,10 +41,15 @@ class ContractForm(forms.ModelForm):
             "unit_price",
             "fte_rate",
             "fixed_monthly_fee",
+            "fte_count",
             "at_risk_percent",
             "credit_cap",
             "earn_back",
             "rejected_row_tolerance_percent",
+            "credit_pool_limit_percent",
+            "consecutive_miss_periods",
+            "earn_back_periods",
+            "chronic_breach_count",
         ]
         widgets = {
             "start_date": DateInput(),

@@ -116,6 +116,15 @@ class Contract(TimeStampedModel):
     unit_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE)
     fte_rate = models.DecimalField("monthly FTE rate", null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
     fixed_monthly_fee = models.DecimalField(null=True, blank=True, validators=NON_NEGATIVE, **MONEY)
+    fte_count = models.DecimalField(
+        "contracted FTEs",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="Full-time equivalents billed per month (per-FTE pricing).",
+    )
     at_risk_percent = models.DecimalField(
         "at-risk percentage",
         max_digits=5,
@@ -130,6 +139,29 @@ class Contract(TimeStampedModel):
         validators=NON_NEGATIVE,
         help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
         **MONEY,
+    )
+    credit_pool_limit_percent = models.DecimalField(
+        "credit pool limit %",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("250"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The critical SLAs' credit allocations may add up to at most this.",
+    )
+    consecutive_miss_periods = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Missing the expected level this many months in a row earns a credit.",
+    )
+    earn_back_periods = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Meeting the expected level this many months after a credit returns it (with earn-back).",
+    )
+    chronic_breach_count = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Breached this many times in 12 months makes a service level chronic.",
     )
     rejected_row_tolerance_percent = models.DecimalField(
         "rejected-row tolerance %",
@@ -164,7 +196,7 @@ class Contract(TimeStampedModel):
     # Which price fields each pricing model needs.
     REQUIRED_PRICES: dict[str, tuple[str, ...]] = {
         PricingModel.PER_UNIT: ("unit_price",),
-        PricingModel.PER_FTE: ("fte_rate",),
+        PricingModel.PER_FTE: ("fte_rate", "fte_count"),
         PricingModel.FIXED: ("fixed_monthly_fee",),
         PricingModel.HYBRID: ("fixed_monthly_fee", "unit_price"),
     }

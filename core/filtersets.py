@@ -1,9 +1,11 @@
 """Base FilterSet: adds the free-text ``q`` search every list has."""
 
+import datetime as dt
 from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 
@@ -24,3 +26,22 @@ class SearchFilterSet(django_filters.FilterSet):
             return queryset
         condition = reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields))
         return queryset.filter(condition).distinct()
+
+
+class MonthField(forms.CharField):
+    """Accepts ``YYYY-MM`` (or a full ISO date) and cleans to the first day of that month."""
+
+    def clean(self, value: str | None) -> dt.date | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value if len(value) > 7 else f"{value}-01").replace(day=1)
+        except ValueError:
+            raise forms.ValidationError(f"“{value}” is not a month; use YYYY-MM.") from None
+
+
+class MonthFilter(django_filters.Filter):
+    """Filter on a month-start date field with ``?param=2026-10``."""
+
+    field_class = MonthField

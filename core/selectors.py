@@ -14,8 +14,13 @@ from vendors.selectors import certifications_expiring, provider_list
 
 def dashboard_summary(*, user: User | AnonymousUser, today: dt.date) -> dict[str, Any]:
     """Portfolio counts and upcoming deadlines for the dashboard."""
+    from slas.selectors import dashboard_compliance
+    from slas.services import add_months, month_start
+
     providers = provider_list(user=user)
+    this_month = month_start(today)
     return {
+        "compliance": dashboard_compliance(user=user, months=[this_month, add_months(this_month, -1)]),
         "provider_count": providers.count(),
         "active_provider_count": providers.filter(status=Provider.Status.ACTIVE).count(),
         "probation_providers": list(providers.filter(status=Provider.Status.PROBATION)),

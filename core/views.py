@@ -27,6 +27,14 @@ def _perm(model: type[models.Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+def _route(model: type[models.Model], suffix: str, *args: Any) -> str | None:
+    """The URL of a model's standard route, or None where the model does not offer it."""
+    try:
+        return reverse(f"{model._meta.app_label}:{model._meta.model_name}{suffix}", args=args)
+    except NoReverseMatch:
+        return None
+
+
 class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Resolves the model, its selector and the permission the view needs."""
 
@@ -46,8 +54,8 @@ class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
         context.update(
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
-            list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
-            add_url=reverse(f"{meta.app_label}:{meta.model_name}_add"),
+            list_url=_route(self.model, "_list"),
+            add_url=_route(self.model, "_add"),
             can_add=self.request.user.has_perm(_perm(self.model, "add")),
             can_change=self.request.user.has_perm(_perm(self.model, "change")),
             can_delete=self.request.user.has_perm(_perm(self.model, "delete")),

@@ -12,7 +12,7 @@ class VendorReportTable(tables.Table):
     provider = tables.Column(accessor="contract__provider__name", verbose_name="Provider")
     period = tables.Column(accessor="period_label", order_by=("period_start",), verbose_name="Period")
     status = tables.TemplateColumn(
-        '<span class="badge report-status report-status-{{ record.status }}">{{ record.get_status_display }}</span>'
+        '<span class="badge report-status-{{ record.status }}">{{ record.get_status_display }}</span>'
     )
     rows_accepted = tables.Column(verbose_name="Accepted")
     rows_rejected = tables.Column(verbose_name="Rejected")

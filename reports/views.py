@@ -128,6 +128,8 @@ def report_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
 
 
 class ReportLayoutEditView(ObjectEditView):
+    template_name = "reports/reportlayout_edit.html"
+
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.user = self.request.user

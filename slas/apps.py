@@ -1,6 +1,28 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class SlasConfig(AppConfig):
     name = "slas"
     verbose_name = "Service levels"
+
+    def ready(self) -> None:
+        from reports.signals import report_processed
+
+        report_processed.connect(_recompute_after_import, dispatch_uid="slas.recompute_after_import")
+
+
+def _recompute_after_import(sender: Any, report: Any, **kwargs: Any) -> None:
+    """Every finished import (completed, failed, or superseding another) refreshes compliance.
+
+    Bulk loaders (``seed_demo``) turn this off with ``SLA_RECOMPUTE_ON_IMPORT = False`` and
+    recompute once at the end instead of after every file.
+    """
+    from django.conf import settings
+
+    from slas.tasks import recompute_for_report
+
+    if not getattr(settings, "SLA_RECOMPUTE_ON_IMPORT", True):
+        return
+    recompute_for_report.delay(report.pk)

@@ -134,7 +134,106 @@ class ServiceLevel(TimeStampedModel):
             errors["credit_allocation_percent"] = (
                 "A key measurement carries no service credit; set 0 or make it critical."
             )
+        if self.contract_id and self.kind == self.Kind.CRITICAL and self.credit_allocation_percent:
+            problems = self._allocation_problems()
+            if problems:
+                errors["credit_allocation_percent"] = problems
         if self.contract_id and self.process_id and not self.contract.processes.filter(pk=self.process_id).exists():
             errors["process"] = f"“{self.process}” is not one of the processes of contract {self.contract.reference}."
         if errors:
             raise ValidationError(errors)
+
+    def _allocation_problems(self) -> list[str]:
+        """The contract's critical allocations, with this one, must fit its credit pool."""
+        from slas.credits import allocation_problems
+
+        others = self.contract.service_levels.filter(kind=self.Kind.CRITICAL).exclude(pk=self.pk)
+        allocations = [(str(sla.display_name), sla.credit_allocation_percent) for sla in others]
+        allocations.append((self.display_name, Decimal(str(self.credit_allocation_percent))))
+        return allocation_problems(
+            allocations, pool_limit_percent=Decimal(str(self.contract.credit_pool_limit_percent))
+        )
+
+
+class ComplianceStatus(models.TextChoices):
+    MET = "met", "Met"
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+    INSUFFICIENT_DATA = "insufficient_data", "Insufficient data"
+    NO_DATA = "no_data", "No data"
+
+
+class ComplianceResult(models.Model):
+    """How one service level did in one period, with the evidence and what it costs the vendor.
+
+    Expected and minimum levels are copied at computation time, so a later change of the
+    SLA does not rewrite history. Recomputing upserts by (service level, period).
+    """
+
+    class Source(models.TextChoices):
+        RECORDS = "records", "Computed from work items"
+        VENDOR_REPORTED = "vendor_reported", "Vendor-reported"
+
+    service_level = models.ForeignKey(ServiceLevel, on_delete=models.CASCADE, related_name="results")
+    period = models.DateField(help_text="First day of the month.")
+    period_closed = models.BooleanField(default=False, help_text="False while the month is still running.")
+    actual = models.FloatField(null=True, blank=True)
+    sample_size = models.PositiveIntegerField(default=0)
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.RECORDS)
+    expected_level = models.DecimalField(max_digits=14, decimal_places=4)
+    minimum_level = models.DecimalField(max_digits=14, decimal_places=4)
+    parameters = models.JSONField(default=dict, blank=True, help_text="The metric parameters applied.")
+    status = models.CharField(max_length=20, choices=ComplianceStatus.choices, db_index=True)
+    claimed_value = models.FloatField(null=True, blank=True, help_text="What the vendor's KPI summary claims.")
+    discrepancy = models.BooleanField(default=False)
+    credit_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    credit_trigger = models.CharField(max_length=30, blank=True)
+    credit_breakdown = models.JSONField(default=dict, blank=True)
+    earned_back = models.BooleanField(null=True, blank=True, help_text="Credit returned by later performance.")
+    chronic = models.BooleanField(default=False)
+    reports = models.ManyToManyField("reports.VendorReport", blank=True, related_name="compliance_results")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period", "service_level_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_level", "period"], name="one_result_per_sla_and_period")
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_level.display_name} {self.period:%Y-%m}: {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("slas:complianceresult", args=[self.pk])
+
+    @property
+    def credit_owed(self) -> Decimal:
+        return Decimal("0") if self.earned_back else self.credit_amount
+
+
+class CreditStatement(models.Model):
+    """A contract's service-credit account for one month: charges, at-risk amount, cap, total."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="credit_statements")
+    period = models.DateField(help_text="First day of the month.")
+    volume = models.BigIntegerField(null=True, blank=True, help_text="Offered items in the month.")
+    charges = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    charges_source = models.CharField(max_length=20, blank=True)
+    charges_breakdown = models.JSONField(default=dict, blank=True)
+    at_risk_amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    cap = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    uncapped_total = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    total_credit = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    cap_applied = models.BooleanField(default=False)
+    note = models.TextField(blank=True, help_text="Why credits could not be computed, if so.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [models.UniqueConstraint(fields=["contract", "period"], name="one_statement_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} {self.period:%Y-%m}: {self.total_credit} {self.contract.currency}"

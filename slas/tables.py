@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 
-from slas.models import ServiceLevel
+from slas.models import ComplianceResult, ServiceLevel
 
 
 class ServiceLevelTable(tables.Table):
@@ -26,4 +26,37 @@ class ServiceLevelTable(tables.Table):
             "kind",
             "credit_allocation_percent",
             "weight",
+        )
+
+
+class ComplianceResultTable(tables.Table):
+    period = tables.DateColumn(format="Y-m", linkify=True)
+    service_level = tables.Column(
+        accessor="service_level__display_name", verbose_name="Service level", order_by=("service_level__metric",)
+    )
+    contract = tables.Column(accessor="service_level__contract__reference", verbose_name="Contract")
+    provider = tables.Column(accessor="service_level__contract__provider__name", verbose_name="Provider")
+    actual = tables.TemplateColumn("{{ record.actual|floatformat:2|default:'—' }}")
+    expected_level = tables.Column(verbose_name="Target")
+    minimum_level = tables.Column(verbose_name="Minimum")
+    status = tables.TemplateColumn(
+        '<span class="badge status-badge status-{{ record.status }}">{{ record.get_status_display }}</span>'
+        '{% if record.chronic %} <span class="badge text-bg-dark">chronic</span>{% endif %}'
+        '{% if record.discrepancy %} <span class="badge text-bg-info">discrepancy</span>{% endif %}'
+    )
+    credit_amount = tables.Column(verbose_name="Credit")
+
+    class Meta:
+        model = ComplianceResult
+        fields = (
+            "period",
+            "service_level",
+            "contract",
+            "provider",
+            "actual",
+            "expected_level",
+            "minimum_level",
+            "sample_size",
+            "status",
+            "credit_amount",
         )

@@ -1,1 +1,17 @@
-"""Celery tasks of the slas app; a task only calls a service."""
+"""Celery tasks of the slas app; each only calls a service."""
+
+from celery import shared_task
+
+from slas import services
+
+
+@shared_task(acks_late=True)
+def recompute_for_report(report_id: int) -> int:
+    """Recompute the contract and months a finished import touched (idempotent)."""
+    return services.recompute_for_report(report_id)
+
+
+@shared_task
+def close_finished_periods() -> int:
+    """Nightly: settle last month and refresh this month's running figures."""
+    return services.close_finished_periods()

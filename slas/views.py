@@ -1,12 +1,44 @@
-"""Browser views for service levels."""
+"""Browser views for service levels and their compliance results."""
 
-from core.views import ObjectDetailView, ObjectViews
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+
+from core.views import ObjectDetailView, ObjectListView, ObjectViews
+from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import filtersets, forms, selectors, tables
-from slas.models import ServiceLevel
+from slas.catalogue import CATALOGUE
+from slas.metrics import period_items
+from slas.models import ComplianceResult, ServiceLevel
+from slas.services import month_period
 
 
 class ServiceLevelDetailView(ObjectDetailView):
     template_name = "slas/servicelevel_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["results"] = self.object.results.order_by("-period")[:12]
+        context["chart"] = sla_chart(self.object, list(reversed(context["results"])))
+        return context
+
+
+def sla_chart(sla: ServiceLevel, results: list[ComplianceResult]) -> dict[str, Any]:
+    """Chart.js series: actual against expected and minimum, oldest month first."""
+    return {
+        "id": sla.pk,
+        "script_id": f"sla-chart-{sla.pk}",
+        "title": sla.display_name,
+        "unit": sla.metric_info.unit,
+        "labels": [f"{r.period:%Y-%m}" for r in results],
+        "actual": [r.actual for r in results],
+        "expected": [float(r.expected_level) for r in results],
+        "minimum": [float(r.minimum_level) for r in results],
+        "status": [r.status for r in results],
+    }
 
 
 service_level_views = ObjectViews(
@@ -17,3 +49,53 @@ service_level_views = ObjectViews(
     form=forms.ServiceLevelForm,
     detail_view=ServiceLevelDetailView,
 )
+
+
+class ComplianceResultListView(ObjectListView):
+    model = ComplianceResult
+    selector = staticmethod(selectors.compliance_list)
+    filterset_class = filtersets.ComplianceResultFilterSet
+    table_class = tables.ComplianceResultTable
+
+
+class ComplianceResultDetailView(ObjectDetailView):
+    """Explains a result: the formula, the sample, the reports, the credit arithmetic."""
+
+    model = ComplianceResult
+    selector = staticmethod(selectors.compliance_list)
+    template_name = "slas/complianceresult_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        result = self.object
+        context["metric"] = CATALOGUE[result.service_level.metric]
+        context["reports"] = result.reports.all()
+        return context
+
+
+@login_required
+@permission_required("slas.view_complianceresult", raise_exception=True)
+def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The work items a result was computed from, as CSV, streamed (a month can be millions)."""
+    result = get_object_or_404(selectors.compliance_list(user=request.user), pk=pk)
+    sla = result.service_level
+    contract = sla.contract
+    items = period_items(contract.pk, sla.process_id, month_period(contract, result.period))
+    columns = ["item_id", "source_row", "report_id", *WORK_ITEM_FIELDS[1:]]
+    pseudo_buffer = _Echo()
+    writer = csv.writer(pseudo_buffer)
+
+    def rows():
+        yield writer.writerow(columns)
+        for row in items.order_by("received_at").values_list(*columns).iterator(chunk_size=5000):
+            yield writer.writerow(row)
+
+    name = f"work-items-{contract.reference}-{sla.process_id}-{result.period:%Y-%m}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value

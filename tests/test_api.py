@@ -84,6 +84,7 @@ def test_contract_create_runs_model_validation(ops_api):
     assert "fte_rate" in response.json()
 
     payload["fte_rate"] = "2100.00"
+    payload["fte_count"] = "30"
     response = ops_api.post("/api/v1/contracts/", payload, format="json")
     assert response.status_code == 201, response.json()
     contract = Contract.objects.get(reference="MSA-9")

@@ -1,27 +1,41 @@
-"""The demo data command: a believable portfolio, and idempotent."""
+"""The demo data command: a believable portfolio with a year of reports, and idempotent."""
 
 import pytest
 from django.core.management import call_command
 
 from contracts.models import Contract, Process
-from slas.models import ServiceLevel
+from reports.models import VendorReport
+from slas.models import ComplianceResult, CreditStatement, ServiceLevel
 from vendors.models import Provider
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts() -> tuple[int, ...]:
-    return (Provider.objects.count(), Process.objects.count(), Contract.objects.count(), ServiceLevel.objects.count())
+    return (
+        Provider.objects.count(),
+        Process.objects.count(),
+        Contract.objects.count(),
+        ServiceLevel.objects.count(),
+        VendorReport.objects.count(),
+        ComplianceResult.objects.count(),
+    )
 
 
 def test_seed_demo_builds_the_portfolio_and_is_idempotent():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--months", "3", "--rows", "150", verbosity=0)
     first = _counts()
-    providers, processes, contracts, slas = first
+    providers, processes, contracts, slas, reports, results = first
+    assert results > 0
     assert providers >= 6 and processes >= 12 and contracts >= 10 and slas >= 30
     assert len({p.headquarters_country.code for p in Provider.objects.all()}) >= 4
     assert Process.objects.values("category").distinct().count() >= 6
     assert Contract.objects.values("pricing_model").distinct().count() == 4
+    assert reports == VendorReport.objects.filter(status="completed").count() > 40
+    statuses = set(ComplianceResult.objects.values_list("status", flat=True))
+    assert {"met", "at_risk", "breached"} <= statuses
+    assert CreditStatement.objects.filter(total_credit__gt=0).exists()
+    assert ComplianceResult.objects.filter(discrepancy=True).exists()
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--months", "3", "--rows", "150", verbosity=0)
     assert _counts() == first

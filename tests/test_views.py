@@ -74,6 +74,10 @@ def test_operations_user_creates_and_edits_a_contract(client, ops_user):
         "unit_price": "3.10",
         "at_risk_percent": "12",
         "rejected_row_tolerance_percent": "1",
+        "credit_pool_limit_percent": "250",
+        "consecutive_miss_periods": "3",
+        "earn_back_periods": "3",
+        "chronic_breach_count": "3",
     }
     response = client.post("/contracts/add/", data)
     assert response.status_code == 200

@@ -36,3 +36,9 @@ def as_json(value: object) -> str:
     import json
 
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if mapping else None

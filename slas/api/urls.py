@@ -5,4 +5,6 @@ from slas.api import views
 router = SimpleRouter()
 router.register("service-levels", views.ServiceLevelViewSet, basename="servicelevel")
 router.register("metrics", views.MetricViewSet, basename="metric")
+router.register("compliance", views.ComplianceResultViewSet, basename="complianceresult")
+router.register("sla-status", views.SlaStatusViewSet, basename="slastatus")
 urlpatterns = router.urls

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports import progress
-from reports.benchmark import synthetic_work_items
 from reports.models import VendorReport, WorkItem
+from reports.synthetic import work_item_csv_bytes
 from tests.factories import ContractFactory
 from tests.reports.helpers import OCTOBER, canonical_csv, submit, work_item
 
@@ -46,16 +46,7 @@ def test_api_upload_is_imported_by_the_worker(celery_worker, ops_api):
 
 
 def _big_file(rows: int) -> bytes:
-    import csv
-    import io
-
-    from reports.parsing.types import WORK_ITEM_FIELDS
-
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=WORK_ITEM_FIELDS)
-    writer.writeheader()
-    writer.writerows(synthetic_work_items(rows, month=OCTOBER[0]))
-    return out.getvalue().encode()
+    return work_item_csv_bytes(rows, month=OCTOBER[0])
 
 
 @pytest.mark.django_db(transaction=True)

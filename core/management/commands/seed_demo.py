@@ -1,19 +1,28 @@
-"""Create a believable demo portfolio: providers, processes, contracts and service levels.
+"""Create a believable demo portfolio: providers, processes, contracts, service levels, and
+12 months (plus the month so far) of generated vendor reports with their compliance.
 
-Idempotent: every object is looked up by its natural key (name, reference, metric), so a
-second run changes nothing. Demo users: admin/admin (superuser), ops/ops (operations),
-procurement/procurement and viewer/viewer.
+Idempotent: every object is looked up by its natural key (name, reference, metric, report
+slot), so a second run changes nothing. Demo users: admin/admin (superuser), ops/ops
+(operations), procurement/procurement and viewer/viewer.
 """
 
 import datetime as dt
+import zlib
 from decimal import Decimal as D
 
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
 from contracts.models import Contract, Process, ServiceCategory
 from core import roles
+from reports import services as report_services
+from reports.models import ReportKind, ReportLayout, VendorReport
+from reports.parsing.samples import ANONYMOUS_BANK_LAYOUT
+from reports.synthetic import work_item_csv_bytes
+from slas import services as sla_services
 from slas.models import ServiceLevel
 from vendors.models import Certification, Contact, Provider
 
@@ -158,7 +167,7 @@ CONTRACTS = [
         "Billing enquiries and overflow voice",
         ["Billing enquiries (email)", "Retail customer care (voice)"],
         "per_fte",
-        {"fte_rate": "2150"},
+        {"fte_rate": "2150", "fte_count": "42"},
         "2025-04-01",
         24,
         False,
@@ -210,7 +219,7 @@ CONTRACTS = [
         "HR operations",
         ["Payroll administration", "Candidate screening"],
         "per_fte",
-        {"fte_rate": "3100"},
+        {"fte_rate": "3100", "fte_count": "18"},
         "2025-06-01",
         36,
         True,
@@ -287,17 +296,24 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 class Command(BaseCommand):
     help = "Create (or bring up to date) the demo portfolio and demo users. Safe to run twice."
 
-    @transaction.atomic
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--months", type=int, default=12, help="Closed months of reports (default 12).")
+        parser.add_argument("--rows", type=int, default=900, help="Work items per report (default 900).")
+
     def handle(self, *args, **options) -> None:
-        self._users()
-        providers = self._providers()
-        processes = self._processes()
-        created = self._contracts(providers, processes)
+        with transaction.atomic():
+            self._users()
+            providers = self._providers()
+            processes = self._processes()
+            created = self._contracts(providers, processes)
+        self._layouts()
+        reports = self._reports(options["months"], options["rows"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Provider.objects.count()} providers, {Process.objects.count()} processes, "
                 f"{Contract.objects.count()} contracts, {ServiceLevel.objects.count()} service levels "
-                f"({created} objects created this run)."
+                f"({created} objects created this run); {reports} reports imported this run, "
+                f"{VendorReport.objects.filter(status='completed').count()} in all."
             )
         )
 
@@ -421,3 +437,86 @@ class Command(BaseCommand):
                         service_level.save()
                         created_count += 1
         return created_count
+
+    def _layouts(self) -> None:
+        """A vendor layout for native call records (the Anonymous Bank export's shape)."""
+        provider = Provider.objects.get(name="Northwind Contact Solutions")
+        layout, created = ReportLayout.objects.get_or_create(
+            provider=provider,
+            name="Northwind call records (TSV)",
+            defaults={
+                "kind": ReportKind.WORK_ITEMS,
+                "description": "Tab-separated call-by-call export: YYMMDD date plus clock columns.",
+            },
+        )
+        if created:
+            report_services.layout_save(layout, config=ANONYMOUS_BANK_LAYOUT)
+
+    def _reports(self, months: int, rows: int) -> int:
+        """Monthly work-item reports per contract and process, some months poor on purpose.
+
+        A month's quality follows a fixed pattern per contract, so the dashboard always shows
+        met, at-risk and breached service levels, and one vendor's KPI summary overstates its
+        service level (a discrepancy). Compliance is computed once at the end.
+        """
+        today = dt.date.today()
+        this_month = today.replace(day=1)
+        first = sla_services.add_months(this_month, -months)
+        imported = 0
+        with override_settings(SLA_RECOMPUTE_ON_IMPORT=False):
+            for k, contract in enumerate(
+                Contract.objects.filter(reference__startswith="MSA-2025-").order_by("reference")
+            ):
+                for process in contract.processes.order_by("name"):
+                    for i in range(months + 1):
+                        month = sla_services.add_months(first, i)
+                        if month < contract.start_date.replace(day=1):
+                            continue
+                        quality = QUALITY[(i + k) % len(QUALITY)]
+                        partial = month == this_month
+                        content = work_item_csv_bytes(
+                            rows * today.day // 30 + 30 if partial else rows,
+                            month=month,
+                            seed=zlib.crc32(f"{contract.reference}/{process.name}/{month}".encode()),
+                            quality=quality,
+                            unit_of_work=process.unit_of_work,
+                            days=today.day if partial else None,
+                        )
+                        imported += self._import(
+                            contract, process, month, content, f"{process.unit_of_work}-{month:%Y-%m}.csv"
+                        )
+            imported += self._discrepancy(this_month)
+        for contract in Contract.objects.filter(reference__startswith="MSA-2025-"):
+            sla_services.recompute_from(contract=contract, month=max(first, contract.start_date.replace(day=1)))
+        return imported
+
+    def _import(self, contract, process, month, content: bytes, name: str, kind: str = ReportKind.WORK_ITEMS) -> int:
+        last_day = sla_services.add_months(month, 1) - dt.timedelta(days=1)
+        if VendorReport.objects.filter(contract=contract, process=process, kind=kind, period_start=month).exists():
+            return 0
+        report = report_services.report_submit(
+            report_services.ReportSubmission(
+                contract=contract,
+                process=process,
+                kind=kind,
+                period_start=month,
+                period_end=last_day,
+                upload=ContentFile(content, name=name),
+                source=VendorReport.Source.CLI,
+            ),
+            enqueue=False,
+        )
+        report_services.report_import(report.pk)
+        return 1
+
+    def _discrepancy(self, this_month: dt.date) -> int:
+        """The voice vendor's own KPI summary for last month claims a rosier service level."""
+        contract = Contract.objects.get(reference="MSA-2025-001")
+        process = contract.processes.get(unit_of_work="call")
+        month = sla_services.add_months(this_month, -1)
+        content = f"metric,period,value\nservice_level,{month:%Y-%m},96.5\nasa,{month:%Y-%m},9.0\n".encode()
+        return self._import(contract, process, month, content, f"kpi-summary-{month:%Y-%m}.csv", ReportKind.KPI_SUMMARY)
+
+
+# Month quality pattern: most months fine, some at risk, some breached.
+QUALITY = (1.15, 1.1, 0.93, 1.2, 0.72, 1.1, 1.05)

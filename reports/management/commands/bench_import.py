@@ -21,11 +21,11 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from contracts.models import Contract, Process, ServiceCategory
+from contracts.models import Contract
+from core.benchmarks import benchmark_contract, remove_benchmark_contract
 from reports import services
-from reports.benchmark import write_work_item_csv
-from reports.models import ReportKind, VendorReport, WorkItem
-from vendors.models import Provider
+from reports.models import ReportKind, VendorReport
+from reports.synthetic import write_work_item_csv
 
 MONTH = dt.date(2026, 10, 1)
 REFERENCE_TABLE = "bench_copy_reference"
@@ -55,14 +55,14 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("bench_import compares with PostgreSQL COPY: set DATABASE_URL to a PostgreSQL database.")
         sizes = opts["rows"] or [100_000, 1_000_000]
-        contract = self._contract()
+        contract = benchmark_contract("BENCH-IMPORT")
         results = []
         try:
             with tempfile.TemporaryDirectory() as folder:
                 for rows in sizes:
                     results.append(self._run(contract, rows, Path(folder) / f"bench-{rows}.csv"))
         finally:
-            self._cleanup(contract)
+            remove_benchmark_contract(contract)
         self.stdout.write("")
         self.stdout.write(
             f"{'rows':>10} {'file MB':>8} {'COPY rows/s':>12} {'import rows/s':>14} {'ratio':>6} {'peak RSS MB':>12}"
@@ -141,41 +141,6 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {REFERENCE_TABLE}")
         return seconds
-
-    def _contract(self) -> Contract:
-        provider, _ = Provider.objects.get_or_create(name="Benchmark Provider", defaults={"headquarters_country": "IN"})
-        process, _ = Process.objects.get_or_create(
-            name="Benchmark process",
-            defaults={"category": ServiceCategory.objects.first(), "unit_of_work": "call", "baseline_cost_per_unit": 1},
-        )
-        contract, _ = Contract.objects.get_or_create(
-            reference="BENCH-IMPORT",
-            defaults={
-                "provider": provider,
-                "title": "Benchmark",
-                "start_date": dt.date(2026, 1, 1),
-                "end_date": dt.date(2027, 12, 31),
-                "pricing_model": "per_unit",
-                "unit_price": 1,
-            },
-        )
-        contract.processes.set([process])
-        return contract
-
-    def _cleanup(self, contract: Contract) -> None:
-        reports = VendorReport.objects.filter(contract=contract)
-        for report in reports:
-            report.file.delete(save=False)
-            if report.rejected_rows_file:
-                report.rejected_rows_file.delete(save=False)
-        WorkItem.objects.filter(contract=contract)._raw_delete(connection.alias)
-        reports.delete()
-        processes = list(contract.processes.all())
-        provider = contract.provider
-        contract.delete()
-        for process in processes:
-            process.delete()
-        provider.delete()
 
 
 def argparse_suppress():
