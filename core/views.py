@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.views import generic
@@ -116,9 +116,13 @@ class ObjectEditView(ObjectMixin, generic.UpdateView):
         initial.update({k: v for k, v in self.request.GET.items() if k in form_fields})
         return initial
 
-    @transaction.atomic
     def form_valid(self, form) -> HttpResponse:
-        self.object = form.save()
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+        except ValidationError as exc:  # a rule only the service can check
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
         verb = "Updated" if "pk" in self.kwargs else "Created"
         messages.success(self.request, f"{verb} {self.model._meta.verbose_name} “{self.object}”.")
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -191,3 +195,14 @@ class DashboardView(LoginRequiredMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(dashboard_summary(user=self.request.user, today=timezone.localdate()))
         return context
+
+
+def stored_file_response(stored, filename: str) -> FileResponse:
+    """Send a stored file as a download; a missing one is a 404 with a reason, not a 500."""
+    if not stored:
+        raise Http404("No such file for this object.")
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing from the media storage; ask an administrator.") from None
+    return FileResponse(handle, as_attachment=True, filename=filename)

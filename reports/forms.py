@@ -92,6 +92,10 @@ class ReportLayoutForm(forms.ModelForm):
         config = data.get("config")
         if isinstance(config, dict) and data.get("kind"):
             config.setdefault("kind", data["kind"])
+            if config["kind"] != data["kind"]:
+                message = f"The config's kind is “{config['kind']}” but the layout's is “{data['kind']}”."
+                self.add_error("config", message)
+                return data
             try:
                 services.compile_layout(config)
             except services.ValidationError as exc:

@@ -59,7 +59,15 @@ class ReportLayout(TimeStampedModel):
 
     @property
     def current_version(self) -> "ReportLayoutVersion | None":
-        return self.versions.order_by("-number").first()
+        # Through .all() so a prefetch of "versions" serves it without a query per layout.
+        return max(self.versions.all(), key=lambda version: version.number, default=None)
+
+    def delete(self, *args, **kwargs):
+        if self.is_builtin:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("Built-in layouts cannot be deleted.")
+        return super().delete(*args, **kwargs)
 
 
 class ReportLayoutVersion(models.Model):
@@ -80,11 +88,12 @@ class ReportLayoutVersion(models.Model):
 
 
 def report_upload_path(report: "VendorReport", filename: str) -> str:
-    return f"reports/{report.contract.reference}/{report.period_start:%Y-%m}/{report.sha256[:12]}-{filename}"
+    # By the contract's id, not its reference: a reference is free text and may hold "/" or "..".
+    return f"reports/contract-{report.contract_id}/{report.period_start:%Y-%m}/{report.sha256[:12]}-{filename}"
 
 
 def rejected_rows_path(report: "VendorReport", filename: str) -> str:
-    return f"rejected/{report.contract.reference}/{report.pk}-{filename}"
+    return f"rejected/contract-{report.contract_id}/{report.pk}-{filename}"
 
 
 class VendorReport(TimeStampedModel):

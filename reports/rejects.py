@@ -6,6 +6,7 @@ import json
 import tempfile
 from typing import Any
 
+from core.spreadsheets import safe_row
 from reports.parsing.types import ParsedRow, RowError
 
 HEADER = ("row", "column", "value", "reason", "raw_row")
@@ -43,7 +44,7 @@ class RejectedRows:
 
     def _add(self, error: RowError, raw: str) -> None:
         self.errors += 1
-        self._writer.writerow((error.row, error.column, error.value, error.reason, raw))
+        self._writer.writerow(safe_row((error.row, error.column, error.value, error.reason, raw)))
         if len(self.sample) < SAMPLE_SIZE:
             self.sample.append(error.as_dict())
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -66,6 +66,8 @@ def layout_save(
     layout: ReportLayout, *, config: dict[str, Any], user: AbstractBaseUser | None = None
 ) -> ReportLayoutVersion:
     """Save a layout; a changed config becomes a new version, old reports keep theirs."""
+    if layout.is_builtin and layout.current_version is not None:
+        raise ValidationError("Built-in layouts cannot be changed; create your own layout instead.")
     compiled = compile_layout(config)
     if compiled.kind != layout.kind:
         raise ValidationError({"config": [f"The config is for {compiled.kind}, the layout is for {layout.kind}."]})
@@ -145,6 +147,13 @@ def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersi
     version = layout.current_version
     if version is None:
         errors["layout"] = [f"Layout “{layout}” has no saved config yet."]
+    if process is not None and sub.period_end >= sub.period_start:
+        overlapping = _overlapping(sub.contract, process, sub.kind, sub.period_start, sub.period_end)
+        if overlapping is not None:
+            errors["period_start"] = [
+                f"Report #{overlapping.pk} already covers {overlapping.period_label} for this contract and process; "
+                "a new report must cover exactly the same period (it then replaces the old one) or not overlap it."
+            ]
     if sub.upload.size is not None and sub.upload.size > settings.REPORT_MAX_UPLOAD_BYTES:
         raise FileTooLargeError(sub.upload.size)
     if not sub.upload.size:
@@ -152,6 +161,22 @@ def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersi
     if errors:
         raise ValidationError(errors)
     return process, version
+
+
+def _overlapping(contract: Contract, process: Process, kind: str, start: dt.date, end: dt.date) -> VendorReport | None:
+    """A live report whose period overlaps [start, end] without being exactly it.
+
+    Overlaps are refused: their rows would be counted twice, and superseding would throw
+    away the days the new report does not cover.
+    """
+    return (
+        VendorReport.objects.filter(
+            contract=contract, process=process, kind=kind, period_start__lte=end, period_end__gte=start
+        )
+        .exclude(period_start=start, period_end=end)
+        .exclude(status__in=[VendorReport.Status.FAILED, VendorReport.Status.SUPERSEDED])
+        .first()
+    )
 
 
 def _sha256(upload: Any) -> str:
@@ -201,7 +226,20 @@ def report_submit(sub: ReportSubmission, *, enqueue: bool = True) -> VendorRepor
         source=sub.source,
     )
     report.file.save(name, File(sub.upload, name=name), save=False)
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the same file submitted twice at the same moment
+        report.file.delete(save=False)
+        raise DuplicateReportError(
+            VendorReport.objects.exclude(status=VendorReport.Status.FAILED).get(
+                contract=sub.contract,
+                process=process,
+                period_start=sub.period_start,
+                period_end=sub.period_end,
+                sha256=sha256,
+            )
+        ) from None
     if enqueue:
         from reports.tasks import import_report
 
@@ -267,11 +305,10 @@ def report_import(report_id: int, *, listener: ProgressListener | None = None) -
         return _finish_failed(report, f"The import failed with an internal error ({type(exc).__name__}: {exc}).")
     finally:
         progress.clear(report.pk)
+        rejected.close()
     if superseded is None:
         return None
     report.refresh_from_db()
-    _save_rejected(report, rejected)
-    _announce(report, superseded)
     return report
 
 
@@ -286,6 +323,8 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
         raise ImportFailedError("The layout is invalid: " + "; ".join(exc.messages)) from exc
     counts = _Counts()
     with transaction.atomic():
+        # One import per contract at a time: supersede decisions must see each other's result.
+        Contract.objects.select_for_update().filter(pk=report.contract_id).first()
         locked = VendorReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != VendorReport.Status.PROCESSING:
             return None  # another delivery of this task finished it meanwhile
@@ -313,7 +352,10 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
             errors=rejected.sample,
             finished_at=timezone.now(),
             failure_reason="",
+            rejected_rows_file=_store_rejected(report, rejected),
+            updated_at=timezone.now(),
         )
+        _announce(report, superseded)
     return superseded
 
 
@@ -448,7 +490,10 @@ def _mark_superseded(reports: list[VendorReport], *, by: VendorReport) -> None:
 def _finish_failed(
     report: VendorReport, reason: str, *, rejected: RejectedRows | None = None, read: int = 0
 ) -> VendorReport:
-    VendorReport.objects.filter(pk=report.pk).update(
+    """Mark a report failed, unless another delivery finished it meanwhile."""
+    updated = VendorReport.objects.filter(
+        pk=report.pk, status__in=[VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING]
+    ).update(
         status=VendorReport.Status.FAILED,
         failure_reason=reason,
         finished_at=timezone.now(),
@@ -460,21 +505,26 @@ def _finish_failed(
             if rejected and rejected.sample
             else [{"row": None, "column": None, "value": None, "reason": reason}]
         ),
+        rejected_rows_file=_store_rejected(report, rejected) if rejected else "",
+        updated_at=timezone.now(),
     )
     report.refresh_from_db()
-    if rejected is not None:
-        _save_rejected(report, rejected)
-    _announce(report, [])
+    if updated:
+        _announce(report, [])
     return report
 
 
-def _save_rejected(report: VendorReport, rejected: RejectedRows) -> None:
-    if rejected.errors:
-        report.rejected_rows_file.save(f"rejected-rows-{report.pk}.csv", File(rejected.content()), save=True)
-    rejected.close()
+def _store_rejected(report: VendorReport, rejected: RejectedRows) -> str:
+    """Write the rejected-rows CSV to storage; its name goes into the report's final update."""
+    if not rejected.errors:
+        return ""
+    field = report.rejected_rows_file
+    name = field.field.generate_filename(report, f"rejected-rows-{report.pk}.csv")
+    return field.storage.save(name, File(rejected.content()))
 
 
 def _announce(report: VendorReport, superseded: list[VendorReport]) -> None:
+    """Tell listeners (the compliance recompute) once the outcome has committed."""
     transaction.on_commit(lambda: report_processed.send(VendorReport, report=report, superseded=superseded))
 
 
@@ -500,6 +550,8 @@ def report_preview(
 ) -> Preview:
     """The first ``limit`` rows of a file as the import would read them, with their errors."""
     probe = VendorReport(contract=contract, period_start=period_start, period_end=period_end)
+    if layout.current_version is None:
+        raise ValidationError({"layout": [f"Layout “{layout}” has no saved config yet."]})
     compiled = compile_layout(layout.current_version.config)
     rows: list[ParsedRow] = []
     try:
@@ -531,6 +583,7 @@ def requeue_stalled_imports(*, older_than: dt.timedelta = dt.timedelta(minutes=1
         state = progress.read(report.pk)
         if state is not None and state.updated > cutoff.timestamp():
             continue
+        VendorReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
         import_report.delay(report.pk)
         count += 1
     return count

@@ -5,13 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from contracts.selectors import contract_list
-from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViews
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViews, stored_file_response
 from reports import filtersets, selectors, services, tables
 from reports.forms import ReportLayoutForm, ReportUploadForm
 from reports.models import ReportLayout, VendorReport
@@ -65,7 +65,13 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"Uploaded {report.original_name}; the import has started.")
+            report.refresh_from_db()  # in the embedded mode the import has already run
+            if report.status == VendorReport.Status.QUEUED:
+                messages.success(request, f"Uploaded {report.original_name}; the import has started.")
+            elif report.status == VendorReport.Status.COMPLETED:
+                messages.success(request, f"Uploaded and imported {report.original_name}.")
+            else:
+                messages.warning(request, f"Uploaded {report.original_name}; the import did not succeed (see below).")
             return redirect(report)
     return render(request, "reports/upload.html", {"form": form})
 
@@ -120,11 +126,9 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
     """The original file or the rejected-rows CSV, to whoever may see the report."""
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
-    stored = report.file if which == "original" else report.rejected_rows_file
-    if not stored:
-        raise Http404("No such file for this report.")
-    name = report.original_name if which == "original" else f"rejected-rows-report-{report.pk}.csv"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    if which == "original":
+        return stored_file_response(report.file, report.original_name)
+    return stored_file_response(report.rejected_rows_file, f"rejected-rows-report-{report.pk}.csv")
 
 
 class ReportLayoutEditView(ObjectEditView):

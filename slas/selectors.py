@@ -27,7 +27,7 @@ def sla_status_list(*, user: User | AnonymousUser, trend_periods: int = 6) -> Qu
     One query for the page of service levels and one for all their recent results, however
     many service levels the page holds.
     """
-    recent = ComplianceResult.objects.order_by("service_level_id", "-period")
+    recent = ComplianceResult.objects.order_by("-period")[:trend_periods]  # sliced per service level
     return service_level_list(user=user).prefetch_related(
         Prefetch("results", queryset=recent, to_attr="recent_results")
     )
@@ -70,7 +70,7 @@ def dashboard_compliance(*, user: User | AnonymousUser, months: list) -> dict:
         "status_counts": by_status,
         "problems": problems[:50],
         "credits": credits,
-        "credit_total": {m: sum((c.total_credit for c in credits if c.period == m), Decimal("0")) for m in months},
+        "credit_total": _credits_owed(results, months),
         "discrepancies": results.filter(discrepancy=True)[:20],
         "chronic": compliance_list(user=user).filter(chronic=True, period__in=months)[:20],
     }
@@ -78,11 +78,20 @@ def dashboard_compliance(*, user: User | AnonymousUser, months: list) -> dict:
 
 def contract_compliance(*, contract_id: int, months: int = 12) -> list[tuple[ServiceLevel, list[ComplianceResult]]]:
     """Each service level of a contract with its last ``months`` results, oldest first."""
+    recent = ComplianceResult.objects.order_by("-period")[:months]  # sliced per service level
     service_levels = list(
         ServiceLevel.objects.filter(contract_id=contract_id)
         .select_related("process")
-        .prefetch_related(
-            Prefetch("results", queryset=ComplianceResult.objects.order_by("-period"), to_attr="recent_results")
-        )
+        .prefetch_related(Prefetch("results", queryset=recent, to_attr="recent_results"))
     )
-    return [(sla, list(reversed(sla.recent_results[:months]))) for sla in service_levels]
+    return [(sla, list(reversed(sla.recent_results))) for sla in service_levels]
+
+
+def _credits_owed(results: QuerySet[ComplianceResult], months: list) -> dict:
+    """Credits owed per month: earned credits less those returned by earn-back."""
+    owed = dict.fromkeys(months, Decimal("0"))
+    for period, amount in (
+        results.filter(credit_amount__gt=0).exclude(earned_back=True).values_list("period", "credit_amount")
+    ):
+        owed[period] += amount
+    return owed

@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
@@ -64,7 +65,9 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
     past month should recompute the months after it too (``recompute_from``).
     """
     now = now or timezone.now()
-    contract.refresh_from_db()  # terms as stored (Decimals), whatever the caller holds
+    # Lock the contract: two recomputes of it (two imports finishing together) take turns,
+    # and the terms are read as stored (Decimals), whatever the caller holds.
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     month = month_start(month)
     period = month_period(contract, month)
     closed = now >= period.end
@@ -157,8 +160,13 @@ def _apply_credits(
     *,
     closed: bool,
 ) -> CreditStatement:
-    volume = sum(int(v.value or 0) for k, v in values.items() if k.startswith("volume:"))
-    invoiced = [c.invoiced_amount for c in claims.values() if c.invoiced_amount is not None]
+    volume = _volume(values, claims)
+    # One invoiced amount per process (a vendor may repeat it on every metric row).
+    invoiced_by_process: dict[int, Decimal] = {}
+    for (process_id, _metric), claim in claims.items():
+        if claim.invoiced_amount is not None:
+            invoiced_by_process.setdefault(process_id, claim.invoiced_amount)
+    invoiced = list(invoiced_by_process.values())
     statement = CreditStatement(contract=contract, period=month, volume=volume, computed_at=now)
     histories = _histories(results, month)
     try:
@@ -212,13 +220,31 @@ def _apply_credits(
         result.credit_amount = line.amount if line else Decimal("0")
         result.credit_trigger = (line.trigger or "") if line else ""
         result.credit_breakdown = line.breakdown if line else {}
+        if not result.credit_amount or not contract.earn_back:
+            result.earned_back = None
         result.chronic = chronic.get(result.service_level_id, False)
-        result.save(update_fields=["credit_amount", "credit_trigger", "credit_breakdown", "chronic"])
+        result.save(update_fields=["credit_amount", "credit_trigger", "credit_breakdown", "chronic", "earned_back"])
     CreditStatement.objects.filter(contract=contract, period=month).delete()
     statement.save()
     if contract.earn_back:
         _settle_earn_back(contract, month)
     return statement
+
+
+def _volume(values: dict[str, MetricValue], claims: dict[tuple[int, str], KpiClaim]) -> int | None:
+    """Offered items of the month over all processes: from records, else the vendor's claim.
+
+    None when neither shows any: "no evidence" must not price the month at zero.
+    """
+    total, known = 0, False
+    for key, value in values.items():
+        if key.startswith("volume:") and value.sample_size:
+            total, known = total + int(value.value or 0), True
+    if known:
+        return total
+    claimed = [c.volume for (_, metric), c in claims.items() if c.volume is not None]
+    claimed += [int(c.value) for (_, metric), c in claims.items() if metric == "volume"]
+    return sum(claimed) if claimed else None
 
 
 def _histories(results: list[ComplianceResult], month: dt.date) -> list[credit_rules.ServiceLevelHistory]:
@@ -291,7 +317,10 @@ def close_finished_periods(*, now: dt.datetime | None = None) -> int:
     """Nightly: recompute last month (now closed) and this month so far, for active contracts."""
     now = now or timezone.now()
     count = 0
-    for contract in Contract.objects.filter(status=Contract.Status.ACTIVE):
+    last_month_start = add_months(month_start(now.date()), -1)
+    # Contracts that ended last month still need that month closed.
+    running = Contract.objects.filter(Q(status=Contract.Status.ACTIVE) | Q(end_date__gte=last_month_start))
+    for contract in running.exclude(status=Contract.Status.DRAFT):
         zone = zoneinfo.ZoneInfo(str(contract.time_zone))
         this_month = month_start(timezone.localtime(now, zone).date())
         count += recompute_from(contract=contract, month=add_months(this_month, -1), now=now)

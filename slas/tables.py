@@ -34,6 +34,7 @@ class ComplianceResultTable(tables.Table):
     service_level = tables.Column(
         accessor="service_level__display_name", verbose_name="Service level", order_by=("service_level__metric",)
     )
+    process = tables.Column(accessor="service_level__process__name", verbose_name="Process")
     contract = tables.Column(accessor="service_level__contract__reference", verbose_name="Contract")
     provider = tables.Column(accessor="service_level__contract__provider__name", verbose_name="Provider")
     actual = tables.TemplateColumn("{{ record.actual|floatformat:2|default:'—' }}")
@@ -51,6 +52,7 @@ class ComplianceResultTable(tables.Table):
         fields = (
             "period",
             "service_level",
+            "process",
             "contract",
             "provider",
             "actual",

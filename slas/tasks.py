@@ -1,11 +1,12 @@
 """Celery tasks of the slas app; each only calls a service."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from slas import services
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)
 def recompute_for_report(report_id: int) -> int:
     """Recompute the contract and months a finished import touched (idempotent)."""
     return services.recompute_for_report(report_id)

@@ -6,7 +6,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 
+from core.spreadsheets import safe_row
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import filtersets, forms, selectors, tables
@@ -88,11 +90,11 @@ def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(columns)
         for row in items.order_by("received_at").values_list(*columns).iterator(chunk_size=5000):
-            yield writer.writerow(row)
+            yield writer.writerow(safe_row(row))
 
     name = f"work-items-{contract.reference}-{sla.process_id}-{result.period:%Y-%m}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

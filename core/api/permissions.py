@@ -1,16 +1,27 @@
-"""API permissions: any signed-in user may read; writes need Django model permissions."""
+"""API permissions: Django model permissions for reads as well as writes.
+
+Every role group holds the ``view`` permission of the domain models, so reads work for
+every signed-in role, while a bare account (or a token whose user lost its role) sees
+nothing. This matches the browser, whose pages require the same ``view`` permission.
+"""
 
 from rest_framework.permissions import DjangoModelPermissions
 
 
-class ModelPermissionsForWrites(DjangoModelPermissions):
-    """``DjangoModelPermissions`` that also lets a user through on views without a queryset.
+class ModelPermissions(DjangoModelPermissions):
+    """``view_<model>`` for GET/HEAD/OPTIONS; ``add``/``change``/``delete`` for writes.
 
-    Reads (GET, HEAD, OPTIONS) need only authentication, which ``IsAuthenticated`` checks
-    before this class runs; POST/PUT/PATCH/DELETE need ``add``/``change``/``delete``.
+    Views without a model (e.g. the metric catalogue) need only authentication.
     """
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
 
     def has_permission(self, request, view) -> bool:
         if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
-            return True
+            return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.views import SelectorModelViewSet
+from core.views import stored_file_response
 from reports import filtersets, selectors, services
 from reports.api import serializers as report_serializers
 from reports.models import ReportLayout, VendorReport
@@ -92,23 +92,18 @@ class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
         body = self.get_serializer(report).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
-
-    def _download(self, stored, name: str) -> FileResponse:
-        if not stored:
-            raise Http404("No such file for this report.")
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """The original file as uploaded."""
         report = self.get_object()
-        return self._download(report.file, report.original_name)
+        return stored_file_response(report.file, report.original_name)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="rejected-rows")
     def rejected_rows(self, request, pk=None):
         """Every rejected row: row number, column, raw value, reason and the raw row."""
         report = self.get_object()
-        return self._download(report.rejected_rows_file, f"rejected-rows-report-{report.pk}.csv")
+        return stored_file_response(report.rejected_rows_file, f"rejected-rows-report-{report.pk}.csv")

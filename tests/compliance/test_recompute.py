@@ -208,3 +208,9 @@ def test_allocation_pool_limit_is_enforced(contract):
     with pytest.raises(ValidationError) as exc:
         sla.full_clean()
     assert "above the pool limit of 150" in exc.value.message_dict["credit_allocation_percent"][0]
+
+
+def test_a_month_without_any_volume_is_not_priced_at_zero(contract):
+    statement = services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
+    assert statement.charges is None and statement.total_credit == 0
+    assert "volume" in statement.note
