@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from core.months import parse_month
+
 
 class SearchFilterSet(django_filters.FilterSet):
     """A FilterSet with ``q``: case-insensitive containment over ``search_fields``.
@@ -36,9 +38,9 @@ class MonthField(forms.CharField):
         if not value:
             return None
         try:
-            return dt.date.fromisoformat(value if len(value) > 7 else f"{value}-01").replace(day=1)
-        except ValueError:
-            raise forms.ValidationError(f"“{value}” is not a month; use YYYY-MM.") from None
+            return parse_month(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class MonthFilter(django_filters.Filter):

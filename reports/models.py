@@ -8,7 +8,6 @@ replaced by its successor's in the same transaction.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -168,10 +167,9 @@ class VendorReport(TimeStampedModel):
     @property
     def period(self) -> Period:
         """The covered interval as aware datetimes in the contract's time zone."""
-        zone = zoneinfo.ZoneInfo(str(self.contract.time_zone))
-        start = dt.datetime.combine(self.period_start, dt.time.min, tzinfo=zone)
-        end = dt.datetime.combine(self.period_end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        return Period(start, end)
+        from core.months import local_period
+
+        return local_period(self.period_start, self.period_end, str(self.contract.time_zone))
 
     @property
     def is_finished(self) -> bool:

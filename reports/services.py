@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from contracts.models import Contract, Process
+from core.months import month_end, parse_month
 from core.tasks import enqueue_on_commit
 from reports import progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
@@ -114,13 +115,12 @@ class ReportSubmission:
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """``"2026-10"`` → (2026-10-01, 2026-10-31); ValidationError for anything else."""
+    """``"2026-10"`` → (2026-10-01, 2026-10-31); ValidationError on ``month`` for anything else."""
     try:
-        first = dt.date.fromisoformat(f"{month}-01")
-    except (TypeError, ValueError):
-        raise ValidationError({"month": [f"“{month}” is not a month; use YYYY-MM, e.g. 2026-10."]}) from None
-    next_month = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first, next_month - dt.timedelta(days=1)
+        first = parse_month(month)
+    except ValueError as exc:
+        raise ValidationError({"month": [str(exc)]}) from None
+    return first, month_end(first)
 
 
 def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersion]:

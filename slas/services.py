@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
 from contracts.models import Contract
+from core.months import add_months, local_period, month_end, month_start
 from reports.models import KpiClaim, VendorReport
 from reports.parsing.types import Period
 from slas import credits as credit_rules
@@ -31,22 +32,9 @@ logger = logging.getLogger(__name__)
 HISTORY_MONTHS = 12
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def month_period(contract: Contract, first: dt.date) -> Period:
     """The calendar month starting ``first`` as aware datetimes in the contract's zone."""
-    zone = zoneinfo.ZoneInfo(str(contract.time_zone))
-    return Period(
-        dt.datetime.combine(first, dt.time.min, tzinfo=zone),
-        dt.datetime.combine(add_months(first, 1), dt.time.min, tzinfo=zone),
-    )
+    return local_period(first, month_end(first), str(contract.time_zone))
 
 
 def months_touched(report: VendorReport) -> list[dt.date]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from core.months import month_end
 from slas import services
 from slas.models import ServiceLevel
 from tests.compliance.test_recompute import AFTER_OCT, OCT
@@ -38,7 +39,7 @@ def portfolio(imported):
             imported(
                 contract,
                 canonical_csv(rows),
-                period=(first, services.add_months(first, 1) - dt.timedelta(1)),
+                period=(first, month_end(first)),
                 name=f"{ref}-{month}.csv",
             )
         services.recompute_from(contract=contract, month=dt.date(2026, 8, 1), now=AFTER_OCT)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from core.months import month_end
 from reports.models import ReportKind
 from slas import services
 from slas.models import ComplianceResult, CreditStatement, ServiceLevel
@@ -158,7 +159,7 @@ def test_consecutive_misses_chronic_and_earn_back_over_months(contract, imported
     plan = {7: at_risk, 8: at_risk, 9: at_risk, 10: breach, 11: good, 12: good}
     for month, waits in plan.items():
         first = dt.date(2026, month, 1)
-        last = services.add_months(first, 1) - dt.timedelta(days=1)
+        last = month_end(first)
         day = f"2026-{month:02d}-05"
         rows = [
             work_item(

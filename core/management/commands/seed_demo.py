@@ -18,6 +18,7 @@ from django.test import override_settings
 
 from contracts.models import Contract, Process, ServiceCategory
 from core import roles
+from core.months import add_months, month_end
 from reports import services as report_services
 from reports.models import ReportKind, ReportLayout, VendorReport
 from reports.parsing.samples import ANONYMOUS_BANK_LAYOUT
@@ -288,11 +289,6 @@ USERS = [
 ]
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    return dt.date(day.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-
 class Command(BaseCommand):
     help = "Create (or bring up to date) the demo portfolio and demo users. Safe to run twice."
 
@@ -403,7 +399,7 @@ class Command(BaseCommand):
                     provider=providers[provider],
                     title=title,
                     start_date=start_date,
-                    end_date=_add_months(start_date, months),
+                    end_date=add_months(start_date, months) - dt.timedelta(days=1),
                     auto_renew=renew,
                     status="active",
                     pricing_model=pricing,
@@ -461,7 +457,7 @@ class Command(BaseCommand):
         """
         today = dt.date.today()
         this_month = today.replace(day=1)
-        first = sla_services.add_months(this_month, -months)
+        first = add_months(this_month, -months)
         imported = 0
         with override_settings(SLA_RECOMPUTE_ON_IMPORT=False):
             for k, contract in enumerate(
@@ -469,7 +465,7 @@ class Command(BaseCommand):
             ):
                 for process in contract.processes.order_by("name"):
                     for i in range(months + 1):
-                        month = sla_services.add_months(first, i)
+                        month = add_months(first, i)
                         if month < contract.start_date.replace(day=1):
                             continue
                         quality = QUALITY[(i + k) % len(QUALITY)]
@@ -491,7 +487,7 @@ class Command(BaseCommand):
         return imported
 
     def _import(self, contract, process, month, content: bytes, name: str, kind: str = ReportKind.WORK_ITEMS) -> int:
-        last_day = sla_services.add_months(month, 1) - dt.timedelta(days=1)
+        last_day = month_end(month)
         if VendorReport.objects.filter(contract=contract, process=process, kind=kind, period_start=month).exists():
             return 0
         report = report_services.report_submit(
@@ -513,7 +509,7 @@ class Command(BaseCommand):
         """The voice vendor's own KPI summary for last month claims a rosier service level."""
         contract = Contract.objects.get(reference="MSA-2025-001")
         process = contract.processes.get(unit_of_work="call")
-        month = sla_services.add_months(this_month, -1)
+        month = add_months(this_month, -1)
         content = f"metric,period,value\nservice_level,{month:%Y-%m},96.5\nasa,{month:%Y-%m},9.0\n".encode()
         return self._import(contract, process, month, content, f"kpi-summary-{month:%Y-%m}.csv", ReportKind.KPI_SUMMARY)
 

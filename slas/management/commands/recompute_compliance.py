@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Min
 
 from contracts.models import Contract
+from core.months import month_start, parse_month
 from reports.models import VendorReport
 from slas import services
 
@@ -31,9 +32,9 @@ class Command(BaseCommand):
         month = None
         if opts["month"]:
             try:
-                month = dt.date.fromisoformat(f"{opts['month']}-01")
+                month = parse_month(opts["month"])
             except ValueError as exc:
-                raise CommandError(f"“{opts['month']}” is not a month; use YYYY-MM.") from exc
+                raise CommandError(str(exc)) from exc
         total = 0
         for contract in contracts:
             start = month or self._first_month(contract)
@@ -46,4 +47,4 @@ class Command(BaseCommand):
 
     def _first_month(self, contract: Contract) -> dt.date | None:
         first_report = VendorReport.objects.filter(contract=contract).aggregate(m=Min("period_start"))["m"]
-        return services.month_start(first_report) if first_report else None
+        return month_start(first_report) if first_report else None
