@@ -61,26 +61,17 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from reports.models import WorkItem
-from reports.parsing.types import Period
+from reports.parsing.types import WORK_ITEM_FIELDS, Period
 from slas.catalogue import CATALOGUE
 
 HANDLED = WorkItem.Outcome.HANDLED.value
 ABANDONED = WorkItem.Outcome.ABANDONED.value
 IGNORED = WorkItem.Outcome.IGNORED.value
 
-# The WorkItem fields the formulas read; ``compute`` loads exactly these for the Python path.
-ITEM_FIELDS: tuple[str, ...] = (
-    "received_at",
-    "started_at",
-    "completed_at",
-    "wait_seconds",
-    "handle_seconds",
-    "outcome",
-    "resolved_first_contact",
-    "csat",
-    "csat_scale_max",
-    "quality_score",
-    "accurate",
+# The WorkItem fields the formulas read (all canonical fields but the descriptive ones);
+# ``compute`` loads exactly these for the Python path.
+ITEM_FIELDS: tuple[str, ...] = tuple(
+    name for name in WORK_ITEM_FIELDS if name not in ("item_id", "channel", "queue", "agent")
 )
 
 
