@@ -1,22 +1,17 @@
 """Reads of layouts, reports and their rows, scoped to the requesting user."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from core.scoping import visible_to
 from reports import progress
-from reports.models import ReportLayout, VendorReport, WorkItem
+from reports.models import ReportLayout, VendorReport
 
 
 def layout_list(*, user: User | AnonymousUser) -> QuerySet[ReportLayout]:
     """Layouts; shared ones (no provider, e.g. the canonical layouts) are for every provider."""
     queryset = ReportLayout.objects.select_related("provider").prefetch_related("versions")
     return visible_to(queryset, user, provider_path="provider")
-
-
-def layouts_for_contract(*, user: User | AnonymousUser, contract_provider_id: int, kind: str | None = None):
-    queryset = layout_list(user=user).filter(Q(provider__isnull=True) | Q(provider_id=contract_provider_id))
-    return queryset.filter(kind=kind) if kind else queryset
 
 
 def report_list(*, user: User | AnonymousUser) -> QuerySet[VendorReport]:
@@ -52,9 +47,3 @@ def report_progress(report: VendorReport) -> dict:
         "rows_per_second": round(report.rows_read / elapsed, 1) if elapsed else None,
         "finished": finished,
     }
-
-
-def work_item_list(*, user: User | AnonymousUser) -> QuerySet[WorkItem]:
-    """Work items of completed reports only: rows of other reports are never evidence."""
-    queryset = WorkItem.objects.filter(report__status=VendorReport.Status.COMPLETED)
-    return visible_to(queryset, user, provider_path="report__contract__provider")
