@@ -43,8 +43,9 @@ INSTALLED_APPS = [
     "core",
     "vendors",
     "contracts",
-    "slas",
     "reports",
+    "slas",
+    "overview",
 ]
 
 MIDDLEWARE = [

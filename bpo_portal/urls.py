@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from core.views import DashboardView
+from overview.views import DashboardView
 
 api_v1 = [
     path("", include("vendors.api.urls")),

@@ -20,15 +20,9 @@ class ContractDetailView(ObjectDetailView):
     template_name = "contracts/contract_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from slas.selectors import contract_compliance
-        from slas.views import sla_chart
-
+        # Compliance, credits (and later savings) are panels the apps above register
+        # (``core.panels``): this page does not import them.
         context = super().get_context_data(**kwargs)
-        panels = []
-        for sla, results in contract_compliance(contract_id=self.object.pk):
-            panels.append({"sla": sla, "latest": results[-1] if results else None, "chart": sla_chart(sla, results)})
-        context["panels"] = panels
-        context["statements"] = self.object.credit_statements.order_by("-period")[:12]
         context["reports"] = self.object.reports.select_related("process").order_by("-created_at")[:10]
         return context
 

@@ -6,8 +6,18 @@ contract's own time zone, so the arithmetic and the parsing of ``YYYY-MM`` live 
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
-from reports.parsing.types import Period
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The half-open interval [start, end) of instants a report or a month covers (aware datetimes)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def contains(self, moment: dt.datetime) -> bool:
+        return self.start <= moment < self.end
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -20,6 +20,7 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core.panels import render_context
 from core.services import model_delete
 
 
@@ -85,6 +86,7 @@ class ObjectDetailView(ObjectMixin, generic.DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["panels"] = render_context(self.request, self.object)
         meta = self.model._meta
         for action in ("edit", "delete"):
             try:
@@ -180,21 +182,6 @@ class ObjectViews:
             path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}_edit"),
             path(f"{prefix}/<int:pk>/delete/", self._view(ObjectDeleteView), name=f"{name}_delete"),
         ]
-
-
-class DashboardView(LoginRequiredMixin, generic.TemplateView):
-    """The operations manager's landing page; later issues add compliance panels."""
-
-    template_name = "dashboard.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from django.utils import timezone
-
-        from core.selectors import dashboard_summary
-
-        context = super().get_context_data(**kwargs)
-        context.update(dashboard_summary(user=self.request.user, today=timezone.localdate()))
-        return context
 
 
 def stored_file_response(stored, filename: str) -> FileResponse:

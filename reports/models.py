@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from contracts.models import Contract, Process
 from core.models import TimeStampedModel
-from reports.parsing.types import Period
+from core.months import Period
 from vendors.models import Provider
 
 

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from contracts.models import Contract, Process
+from core.catalogue import CATALOGUE
 from core.months import month_end, parse_month
 from core.tasks import enqueue_on_commit
 from reports import progress
@@ -27,7 +28,6 @@ from reports.parsing import FileError, Layout, LayoutError, parse_file
 from reports.parsing.types import ParsedRow, RowError
 from reports.rejects import RejectedRows
 from reports.signals import report_processed
-from slas.catalogue import CATALOGUE
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 5000

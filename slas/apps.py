@@ -12,6 +12,14 @@ class SlasConfig(AppConfig):
 
         report_processed.connect(_recompute_after_import, dispatch_uid="slas.recompute_after_import")
 
+        from core.panels import Panel, register_panel
+        from slas.views import contract_compliance_panel
+
+        register_panel(
+            "contracts.contract",
+            Panel("compliance", "slas/contract_compliance_panel.html", contract_compliance_panel, order=10),
+        )
+
 
 def _recompute_after_import(sender: Any, report: Any, **kwargs: Any) -> None:
     """Every finished import (completed, failed, or superseding another) refreshes compliance.

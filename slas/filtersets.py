@@ -3,8 +3,8 @@
 import django_filters
 
 from contracts.models import Contract, Process
+from core.catalogue import METRIC_CHOICES
 from core.filtersets import MonthFilter, SearchFilterSet
-from slas.catalogue import METRIC_CHOICES
 from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
 from vendors.models import Provider
 

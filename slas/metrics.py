@@ -60,9 +60,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from core.catalogue import CATALOGUE
+from core.months import Period
 from reports.models import WorkItem
-from reports.parsing.types import WORK_ITEM_FIELDS, Period
-from slas.catalogue import CATALOGUE
+from reports.parsing.types import WORK_ITEM_FIELDS
 
 HANDLED = WorkItem.Outcome.HANDLED.value
 ABANDONED = WorkItem.Outcome.ABANDONED.value

@@ -9,8 +9,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from contracts.models import Contract, Process
+from core.catalogue import CATALOGUE, HIGHER_IS_BETTER, LOWER_IS_BETTER, METRIC_CHOICES, PERCENT
 from core.models import TimeStampedModel
-from slas.catalogue import CATALOGUE, HIGHER_IS_BETTER, LOWER_IS_BETTER, METRIC_CHOICES, PERCENT
+from slas.metrics import metric_formula
 
 
 class ServiceLevel(TimeStampedModel):
@@ -86,6 +87,11 @@ class ServiceLevel(TimeStampedModel):
     @property
     def metric_info(self):
         return CATALOGUE[self.metric]
+
+    @property
+    def formula(self) -> str:
+        """The exact definition, as shown beside every result: the docstring of its computation."""
+        return metric_formula(self.metric).replace("``", "")
 
     @property
     def display_name(self) -> str:

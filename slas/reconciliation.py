@@ -5,7 +5,7 @@ metric's unit: 0.5 points for percentages, 1 % of the computed value otherwise. 
 values are kept beside the result, so the difference can be shown and disputed.
 """
 
-from slas.catalogue import PERCENT
+from core.catalogue import PERCENT
 
 PERCENT_POINTS = 0.5
 RELATIVE = 0.01

@@ -18,11 +18,10 @@ from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
 from contracts.models import Contract
-from core.months import add_months, local_period, month_end, month_start
+from core.catalogue import CATALOGUE
+from core.months import Period, add_months, local_period, month_end, month_start
 from reports.models import KpiClaim, VendorReport
-from reports.parsing.types import Period
 from slas import credits as credit_rules
-from slas.catalogue import CATALOGUE
 from slas.metrics import MetricRequest, MetricValue, compute
 from slas.models import ComplianceResult, CreditStatement, ServiceLevel
 from slas.reconciliation import is_discrepancy

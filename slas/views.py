@@ -8,11 +8,11 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
+from core.catalogue import CATALOGUE
 from core.spreadsheets import safe_row
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import filtersets, forms, selectors, tables
-from slas.catalogue import CATALOGUE
 from slas.metrics import period_items
 from slas.models import ComplianceResult, ServiceLevel
 from slas.services import month_period
@@ -71,6 +71,7 @@ class ComplianceResultDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         result = self.object
         context["metric"] = CATALOGUE[result.service_level.metric]
+        context["formula"] = result.service_level.formula
         context["reports"] = result.reports.all()
         return context
 
@@ -101,3 +102,17 @@ def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 class _Echo:
     def write(self, value: str) -> str:
         return value
+
+
+def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, Any] | None:
+    """The contract page's service levels, their charts and the credit statements."""
+    if not request.user.has_perm("slas.view_complianceresult"):
+        return None
+    slas = []
+    for sla, results in selectors.contract_compliance(contract_id=contract.pk):
+        slas.append({"sla": sla, "latest": results[-1] if results else None, "chart": sla_chart(sla, results)})
+    return {
+        "contract": contract,
+        "slas": slas,
+        "statements": contract.credit_statements.order_by("-period")[:12],
+    }

@@ -6,9 +6,10 @@ and reused by the import task, the preview and the CLI alike.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.months import Period  # noqa: F401  (periods live with months; re-exported for the parsers)
 
 # The canonical fields of a work-item record, in the order of the WorkItem table's columns.
 WORK_ITEM_FIELDS: tuple[str, ...] = (
@@ -79,14 +80,3 @@ class FileError(Exception):
 
     The message is written for the person who uploaded the file and names what is wrong.
     """
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """The half-open interval [start, end) a report covers, as aware datetimes."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-    def contains(self, moment: dt.datetime) -> bool:
-        return self.start <= moment < self.end

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from slas.api import views
@@ -7,4 +8,7 @@ router.register("service-levels", views.ServiceLevelViewSet, basename="servicele
 router.register("metrics", views.MetricViewSet, basename="metric")
 router.register("compliance", views.ComplianceResultViewSet, basename="complianceresult")
 router.register("sla-status", views.SlaStatusViewSet, basename="slastatus")
-urlpatterns = router.urls
+urlpatterns = [
+    path("contracts/<str:contract>/credits/", views.ContractCreditsView.as_view(), name="contract-credits"),
+    *router.urls,
+]

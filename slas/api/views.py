@@ -1,13 +1,18 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
-from drf_spectacular.utils import extend_schema
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from contracts.selectors import contract_list
 from core.api.views import SelectorModelViewSet
+from core.catalogue import METRICS
+from core.filtersets import MonthField
 from slas import filtersets, selectors
 from slas.api import serializers
-from slas.catalogue import METRICS
 from slas.models import ComplianceResult, ServiceLevel
 
 
@@ -51,3 +56,32 @@ class SlaStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return selectors.sla_status_list(user=self.request.user)
+
+
+CreditsResponseSerializer = inline_serializer(
+    "CreditsResponse", {"statement": drf_serializers.JSONField(), "lines": drf_serializers.JSONField()}
+)
+
+
+class ContractCreditsView(APIView):
+    """``/contracts/{id}/credits/?month=``: a month's credit statement and its per-SLA lines.
+
+    Served by ``slas`` (which computes credits) under the contract's URL, so ``contracts``
+    knows nothing of credits.
+    """
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+        responses=CreditsResponseSerializer,
+    )
+    def get(self, request, contract: str):
+        lookup = {"pk": contract} if contract.isdigit() else {"reference": contract}
+        found = get_object_or_404(contract_list(user=request.user), **lookup)
+        month = MonthField(required=True).clean(request.query_params.get("month"))
+        statement, lines = selectors.credit_statement(user=request.user, contract_id=found.pk, month=month)
+        return Response(
+            {
+                "statement": serializers.CreditStatementSerializer(statement).data if statement else None,
+                "lines": serializers.CreditLineSerializer(lines, many=True).data,
+            }
+        )

@@ -6,8 +6,8 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core.months import Period
 from reports.models import ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
-from reports.parsing.types import Period
 from slas.metrics import ITEM_FIELDS, MetricRequest, MetricValue, compute, compute_python
 from tests.factories import ContractFactory
 

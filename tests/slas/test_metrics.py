@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from slas.catalogue import CATALOGUE
+from core.catalogue import CATALOGUE
 from slas.metrics import (
     PYTHON_FORMULAS,
     SQL_FORMULAS,

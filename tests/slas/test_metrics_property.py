@@ -8,8 +8,8 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.catalogue import CATALOGUE
 from reports.models import WorkItem
-from slas.catalogue import CATALOGUE
 from slas.metrics import MetricRequest, compute_python, compute_sql
 from tests.slas.helpers import OCTOBER, add_items, item, make_report, raw_rows, same
 

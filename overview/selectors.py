@@ -8,15 +8,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from contracts.models import Contract
 from contracts.selectors import contract_list, contracts_needing_notice
 from core.months import add_months, month_start
-from slas.selectors import service_level_list
+from slas.selectors import dashboard_compliance, service_level_list
 from vendors.models import Provider
 from vendors.selectors import certifications_expiring, provider_list
 
 
 def dashboard_summary(*, user: User | AnonymousUser, today: dt.date) -> dict[str, Any]:
     """Portfolio counts and upcoming deadlines for the dashboard."""
-    from slas.selectors import dashboard_compliance
-
     providers = provider_list(user=user)
     this_month = month_start(today)
     return {

@@ -75,13 +75,6 @@ class Metric:
     vendor_reported: bool = False
 
     @property
-    def formula(self) -> str:
-        """The exact definition, as shown beside every result: the docstring of its computation."""
-        from slas.metrics import metric_formula  # the computation imports this catalogue
-
-        return metric_formula(self.code).replace("``", "")
-
-    @property
     def direction(self) -> str:
         return "higher" if self.higher_is_better else "lower"
 

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from contracts.models import Contract
-from core.benchmarks import benchmark_contract, remove_benchmark_contract
+from overview.benchmarks import benchmark_contract, remove_benchmark_contract
 from reports import services
 from reports.models import ReportKind, VendorReport
 from reports.synthetic import write_work_item_csv

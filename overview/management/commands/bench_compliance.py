@@ -17,10 +17,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from contracts.models import Contract, Process
-from core.benchmarks import benchmark_contract, remove_benchmark_contract
+from core.catalogue import METRICS
+from overview.benchmarks import benchmark_contract, remove_benchmark_contract
 from reports.models import ReportKind, ReportLayout, VendorReport
 from slas import services
-from slas.catalogue import METRICS
 from slas.metrics import MetricRequest, build_query, compute
 from slas.models import ServiceLevel
 
