@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ CURRENCY_CHOICES = [
     (code, code)
     for code in ("USD", "EUR", "GBP", "CHF", "INR", "PHP", "PLN", "ZAR", "MXN", "BRL", "CAD", "AUD", "JPY", "ILS")
 ]
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
@@ -213,7 +214,7 @@ class Contract(TimeStampedModel):
             errors["end_date"] = "The end date must be after the start date."
         for field in self.REQUIRED_PRICES.get(self.pricing_model, ()):
             if getattr(self, field) is None:
-                label = self._meta.get_field(field).verbose_name
+                label = cast("models.Field[Any, Any]", self._meta.get_field(field)).verbose_name
                 errors[field] = f"A {self.get_pricing_model_display().lower()} contract needs a {label}."
         if errors:
             raise ValidationError(errors)

@@ -44,5 +44,9 @@ def contracts_needing_notice(*, user: User | AnonymousUser, today: dt.date, with
     candidates = contract_list(user=user).filter(
         status=Contract.Status.ACTIVE, end_date__gte=today, end_date__lte=today + dt.timedelta(days=within_days + 730)
     )
-    due = [c for c in candidates if today <= c.notice_deadline <= today + dt.timedelta(days=within_days)]
-    return sorted(due, key=lambda c: c.notice_deadline)
+    due = [
+        c
+        for c in candidates
+        if c.notice_deadline and today <= c.notice_deadline <= today + dt.timedelta(days=within_days)
+    ]
+    return sorted(due, key=lambda c: c.notice_deadline or today)

@@ -38,7 +38,7 @@ class Parameter:
         if self.kind is bool:
             if not isinstance(raw, bool):
                 raise ValueError("must be true or false")
-            value = raw
+            value: Any = raw
         elif self.kind is str:
             value = str(raw)
         else:

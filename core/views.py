@@ -4,24 +4,38 @@ An app's ``views.py`` subclasses these and names its selector, FilterSet, table 
 the templates under ``templates/generic/`` render them all alike, NetBox-style.
 """
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.encoding import force_str
+from django.utils.http import content_disposition_header
 from django.views import generic
 from django_filters.views import FilterView
+from django_htmx.middleware import HtmxDetails
 from django_tables2 import SingleTableMixin
+from django_tables2.rows import BoundRow
 
+from core.auth import TokenAuthMixin
 from core.panels import render_context
 from core.services import model_delete
+from core.spreadsheets import safe_row
+
+
+class HtmxHttpRequest(HttpRequest):
+    """The request as django-htmx's middleware leaves it (for type hints)."""
+
+    htmx: HtmxDetails
 
 
 def _perm(model: type[models.Model], action: str) -> str:
@@ -42,6 +56,8 @@ class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
     model: type[models.Model]
     selector: Callable[..., QuerySet]
     action = "view"
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
     def get_permission_required(self) -> tuple[str]:
         return (_perm(self.model, self.action),)
@@ -50,7 +66,7 @@ class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return self.selector(user=self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]  # a mixin of Django's views
         meta = self.model._meta
         context.update(
             verbose_name=meta.verbose_name,
@@ -64,17 +80,64 @@ class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return context
 
 
-class ObjectListView(ObjectMixin, SingleTableMixin, FilterView):
-    """Filter form, sortable table and pagination over the selector's queryset."""
+class ObjectListView(TokenAuthMixin, ObjectMixin, SingleTableMixin, FilterView):  # type: ignore[misc]
+    """Filter form, sortable table and pagination over the selector's queryset.
+
+    ``?export=csv`` (the page's "Export CSV" link, which keeps the filter and the sort)
+    answers the whole filtered list as CSV instead: every page, the table's columns as
+    plain values, streamed, formula-safe. An API token opens it as well as a session.
+    """
 
     template_name = "generic/object_list.html"
     paginate_by = 25
+    export_parameter = "export"
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"request": self.request}
 
+    def get_filterset_kwargs(self, filterset_class: type) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_filterset_kwargs(filterset_class)
+        if kwargs.get("data") and self.export_parameter in kwargs["data"]:
+            kwargs["data"] = kwargs["data"].copy()  # the export switch is not a filter
+            del kwargs["data"][self.export_parameter]
+        return kwargs
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        if request.GET.get(self.export_parameter) == "csv":
+            return self.export_csv()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query[self.export_parameter] = "csv"
+        context["export_url"] = f"{self.request.path}?{query.urlencode()}"
+        return context
+
+    def export_csv(self) -> StreamingHttpResponse:
+        """The filtered, sorted list as CSV, read from the database in chunks."""
+        filterset_class = self.get_filterset_class()
+        assert filterset_class is not None  # every list names its FilterSet
+        filterset = self.get_filterset(filterset_class)
+        queryset = filterset.qs
+        if filterset.is_bound and not filterset.is_valid() and self.get_strict():
+            queryset = queryset.none()  # as FilterView lists it: an invalid strict filter lists nothing
+        table = self.get_table_class()(queryset, **self.get_table_kwargs())
+        table.order_by = self.request.GET.get(table.prefixed_order_by_field)
+        columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+        ordered = table.data.data  # the queryset in the table's order
+
+        def values() -> Iterator[list[Any]]:
+            yield [force_str(column.header, strings_only=True) for column in columns]
+            for record in ordered.iterator(chunk_size=2000):
+                row = BoundRow(record, table=table)
+                yield [force_str(row.get_cell_value(column.name), strings_only=True) for column in columns]
+
+        return streamed_csv(values(), f"{self.model._meta.verbose_name_plural}.csv".replace(" ", "-"))
+
     def get_template_names(self) -> list[str]:
-        if self.request.htmx:
+        if cast(HtmxHttpRequest, self.request).htmx:
             return ["generic/object_table.html"]
         return [self.template_name]
 
@@ -166,7 +229,7 @@ class ObjectViews:
 
     def _view(self, base: type, **attrs: Any):
         attrs = {"model": self.model, "selector": staticmethod(self.selector), **attrs}
-        return type(f"{self.model.__name__}{base.__name__}", (base,), attrs).as_view()
+        return cast("type[generic.View]", type(f"{self.model.__name__}{base.__name__}", (base,), attrs)).as_view()
 
     def urls(self, prefix: str) -> list:
         name = self.model._meta.model_name
@@ -193,3 +256,18 @@ def stored_file_response(stored, filename: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The stored file is missing from the media storage; ask an administrator.") from None
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for ``csv.writer`` in a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def streamed_csv(rows: Iterator[list[Any]] | Iterator[tuple[Any, ...]], filename: str) -> StreamingHttpResponse:
+    """A CSV download written row by row as ``rows`` yields them, each cell formula-safe."""
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -14,7 +14,11 @@ def benchmark_contract(reference: str) -> Contract:
     provider, _ = Provider.objects.get_or_create(name="Benchmark Provider", defaults={"headquarters_country": "IN"})
     process, _ = Process.objects.get_or_create(
         name=f"Benchmark process {reference}",
-        defaults={"category": ServiceCategory.objects.first(), "unit_of_work": "call", "baseline_cost_per_unit": 1},
+        defaults={
+            "category": ServiceCategory.objects.earliest("pk"),
+            "unit_of_work": "call",
+            "baseline_cost_per_unit": 1,
+        },
     )
     contract, _ = Contract.objects.get_or_create(
         reference=reference,

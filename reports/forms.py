@@ -1,6 +1,6 @@
 """Browser forms: uploading a report, and editing a layout."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -35,11 +35,12 @@ class ReportUploadForm(forms.Form):
 
     def __init__(self, *args: Any, contracts, layouts, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts
-        self.fields["layout"].queryset = layouts
+        cast(forms.ModelChoiceField, self.fields["contract"]).queryset = contracts
+        cast(forms.ModelChoiceField, self.fields["layout"]).queryset = layouts
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         month, start, end = data.get("month"), data.get("period_start"), data.get("period_end")
         if month:
             try:
@@ -88,7 +89,8 @@ class ReportLayoutForm(forms.ModelForm):
             self.initial.setdefault("config", {"kind": self.initial.get("kind", ReportKind.WORK_ITEMS), "fields": {}})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         config = data.get("config")
         if isinstance(config, dict) and data.get("kind"):
             config.setdefault("kind", data["kind"])

@@ -36,7 +36,11 @@ def report_progress(report: VendorReport) -> dict:
             "finished": False,
         }
     finished = report.is_finished
-    elapsed = (report.finished_at - report.started_at).total_seconds() if finished and report.started_at else None
+    elapsed = (
+        (report.finished_at - report.started_at).total_seconds()
+        if finished and report.started_at and report.finished_at
+        else None
+    )
     return {
         "status": report.status,
         "phase": report.get_status_display().lower(),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -63,9 +63,7 @@ def compile_layout(config: dict[str, Any]) -> Layout:
 
 
 @transaction.atomic
-def layout_save(
-    layout: ReportLayout, *, config: dict[str, Any], user: AbstractBaseUser | None = None
-) -> ReportLayoutVersion:
+def layout_save(layout: ReportLayout, *, config: dict[str, Any], user: User | None = None) -> ReportLayoutVersion:
     """Save a layout; a changed config becomes a new version, old reports keep theirs."""
     if layout.is_builtin and layout.current_version is not None:
         raise ValidationError("Built-in layouts cannot be changed; create your own layout instead.")
@@ -109,7 +107,7 @@ class ReportSubmission:
     upload: Any  # a Django File / UploadedFile: has .name, .size and .chunks()
     layout: ReportLayout | None = None
     process: Process | None = None
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     source: str = VendorReport.Source.BROWSER
     errors: dict[str, list[str]] = field(default_factory=dict)
 
@@ -160,6 +158,7 @@ def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersi
         errors["file"] = ["The file is empty."]
     if errors:
         raise ValidationError(errors)
+    assert process is not None and version is not None  # else an error above
     return process, version
 
 

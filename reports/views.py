@@ -11,7 +11,15 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from contracts.selectors import contract_list
-from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViews, stored_file_response
+from core.auth import token_auth
+from core.views import (
+    HtmxHttpRequest,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectViews,
+    stored_file_response,
+)
 from reports import filtersets, selectors, services, tables
 from reports.forms import ReportLayoutForm, ReportUploadForm
 from reports.models import ReportLayout, VendorReport
@@ -110,7 +118,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("reports.view_vendorreport", raise_exception=True)
-def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def report_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """htmx: the progress panel, polled every second until the import ends."""
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
     response = render(
@@ -121,6 +129,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@token_auth
 @login_required
 @permission_required("reports.view_vendorreport", raise_exception=True)
 def report_download(request: HttpRequest, pk: int, which: str) -> FileResponse:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install into .venv (with the dev tools) and run lint, migration check and the whole test
+# Install into .venv (with the dev tools) and run lint, type check, migration check and the whole test
 # suite against the real services: PostgreSQL, a Celery worker on Redis, headless Chromium.
 # Override DATABASE_URL / CELERY_BROKER_URL to point elsewhere; extra arguments go to pytest.
 set -euo pipefail
@@ -26,6 +26,7 @@ mkdir -p "$BPO_TEST_ARTIFACTS"
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { echo "ruff format would change files: run .venv/bin/ruff format ." >&2; exit 1; }
+.venv/bin/mypy || { echo "mypy found type errors (configuration: pyproject.toml [tool.mypy])." >&2; exit 1; }
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Models and migrations differ: run manage.py makemigrations." >&2; exit 1; }
 exec .venv/bin/python -m pytest "$@"

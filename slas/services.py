@@ -237,7 +237,7 @@ def _volume(values: dict[str, MetricValue], claims: dict[tuple[int, str], KpiCla
 def _histories(results: list[ComplianceResult], month: dt.date) -> list[credit_rules.ServiceLevelHistory]:
     """Each SLA's statuses for the 12 months ending with ``month`` (missing months: no_data)."""
     first = add_months(month, -(HISTORY_MONTHS - 1))
-    previous = defaultdict(dict)
+    previous: defaultdict[int, dict[dt.date, str]] = defaultdict(dict)
     for sla_id, period, status in ComplianceResult.objects.filter(
         service_level_id__in=[r.service_level_id for r in results], period__gte=first, period__lt=month
     ).values_list("service_level_id", "period", "status"):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
+from core.auth import token_auth
 from core.catalogue import CATALOGUE
 from core.spreadsheets import safe_row
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
@@ -76,6 +77,7 @@ class ComplianceResultDetailView(ObjectDetailView):
         return context
 
 
+@token_auth
 @login_required
 @permission_required("slas.view_complianceresult", raise_exception=True)
 def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:

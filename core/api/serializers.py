@@ -18,7 +18,8 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     """
 
     def create(self, validated_data: dict[str, Any]) -> models.Model:
-        return self._save(self.Meta.model(), validated_data)
+        model: type[models.Model] = self.Meta.model
+        return self._save(model(), validated_data)
 
     def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
         return self._save(instance, validated_data)

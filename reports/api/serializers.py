@@ -53,6 +53,7 @@ class ReportLayoutSerializer(serializers.ModelSerializer):
         for key, value in attrs.items():
             setattr(layout, key, value)
         if config is None:
+            assert layout.current_version is not None  # an existing layout has a version
             config = layout.current_version.config
         config.setdefault("kind", layout.kind)
         user = self.context["request"].user

@@ -83,7 +83,9 @@ def bench_canonical(rows: int) -> None:
     assert accepted == len(raws), next(parse(r).errors for r in raws if not parse(r).accepted)
 
     began = time.perf_counter()
-    count = sum(1 for raw in iter_raw_rows(io.BytesIO(data), filename="canonical.csv", layout=layout) if parse(raw))
+    count: int = sum(
+        1 for raw in iter_raw_rows(io.BytesIO(data), filename="canonical.csv", layout=layout) if parse(raw) is not None
+    )
     _time("canonical CSV: read + parse", count, time.perf_counter() - began)
 
 
@@ -104,7 +106,9 @@ def bench_bank(path: Path) -> None:
     print(f"Anonymous Bank: {accepted} of {len(raws)} rows accepted")
     began = time.perf_counter()
     with path.open("rb") as handle:
-        count = sum(1 for raw in iter_raw_rows(handle, filename=path.name, layout=layout) if parse(raw))
+        count: int = sum(
+            1 for raw in iter_raw_rows(handle, filename=path.name, layout=layout) if parse(raw) is not None
+        )
     _time("Anonymous Bank: read + parse", count, time.perf_counter() - began)
 
 

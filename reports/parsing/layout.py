@@ -216,6 +216,8 @@ class Layout:
     outcome_rules: tuple[OutcomeRule, ...]
     extras: tuple[str, ...]
     max_csat_scale: float | None
+    _column_order: tuple[str, ...]
+    _config: dict[str, Any]
 
     def __init__(self) -> None:
         raise TypeError("use Layout.from_config(config) or Layout.canonical(kind)")
@@ -626,7 +628,7 @@ class _Compiler:
             self.error(f"{key}.value", f"not used by {op}")
         if len(self.errors) > before:
             return None
-        return Condition(column, op, value)
+        return Condition(column, str(op), value)  # op is one of OPS here
 
 
 def condition_text(value: Any) -> str:

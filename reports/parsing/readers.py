@@ -209,7 +209,7 @@ def _seekable(binary: IO[bytes]) -> IO[bytes]:
     while chunk := binary.read(_CHUNK):
         spool.write(chunk)
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 # -- CSV -----------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def _csv_source(binary: IO[bytes], layout: Layout) -> Iterator[Any]:
     if encoding == "auto":
         encoding = _detect_encoding(binary, start) if start is not None else "utf-8"
     codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
-    text = io.TextIOWrapper(binary, encoding=codec, newline="", errors="strict")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(binary, encoding=codec, newline="", errors="strict")
     try:
         yield from _csv_rows(text, layout)
     except UnicodeDecodeError:
@@ -349,9 +349,9 @@ def _csv_rows(text: io.TextIOWrapper, layout: Layout) -> Iterator[Any]:
             )
             yield RawRow(number, values)
     except csv.Error as exc:
-        line = base + reader.line_num
+        near = base + reader.line_num
         raise FileError(
-            f"the file cannot be split into fields near line {line} ({exc}); check the quoting "
+            f"the file cannot be split into fields near line {near} ({exc}); check the quoting "
             f"(quote character {layout.quotechar})"
         ) from None
 

@@ -298,7 +298,7 @@ def _clock_parser(fields: int) -> Callable[[str], dt.time | None]:
             numbers.append(int(part))
         if numbers[0] > 23 or numbers[1] > 59 or (fields == 3 and numbers[2] > 59):
             return None
-        return dt.time(*numbers)
+        return dt.time(numbers[0], numbers[1], numbers[2] if fields == 3 else 0)
 
     return parse
 
@@ -387,7 +387,7 @@ def _metric_converter(mapping: dict[str, Any] | None, codes: frozenset[str] | No
     return convert
 
 
-def _outcome_converter(mapping: dict[str, Any] | None) -> Converter:
+def _outcome_converter(mapping: dict[str, str] | None) -> Converter:
     if mapping is not None:
         allowed = ", ".join(mapping)
 
@@ -445,7 +445,7 @@ def _duration_converter(unit: str, decimal_comma: bool) -> Converter:
     factor = 60.0 if unit == "minutes" else 1.0
 
     def convert(value: Any) -> float:
-        seconds = to_float(value) * factor
+        seconds: float = to_float(value) * factor
         if seconds < 0:
             raise _Invalid(NEGATIVE_DURATION)
         return seconds
@@ -455,7 +455,7 @@ def _duration_converter(unit: str, decimal_comma: bool) -> Converter:
 
 def _bounded_converter(to_float: Converter, low: float, high: float | None, what: str) -> Converter:
     def convert(value: Any) -> float:
-        number = to_float(value)
+        number: float = to_float(value)
         if number < low or (high is not None and number > high):
             top = "" if high is None else f"–{_format_number(high)}"
             raise _Invalid(f"{what} {_format_number(number)} is outside {_format_number(low)}{top}")
@@ -466,7 +466,7 @@ def _bounded_converter(to_float: Converter, low: float, high: float | None, what
 
 def _scale_converter(to_float: Converter, max_scale: float | None) -> Converter:
     def convert(value: Any) -> float:
-        scale = to_float(value)
+        scale: float = to_float(value)
         if scale <= 0:
             raise _Invalid("a CSAT scale must be a positive number")
         if max_scale is not None and scale > max_scale:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.months import Period  # noqa: F401  (periods live with months; re-exported for the parsers)
+from core.months import Period as Period  # periods live with months; re-exported for the parsers
 
 # The canonical fields of a work-item record, in the order of the WorkItem table's columns.
 WORK_ITEM_FIELDS: tuple[str, ...] = (

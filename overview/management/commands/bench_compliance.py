@@ -92,6 +92,7 @@ class Command(BaseCommand):
         services.recompute_compliance(contract=contract, month=MONTH)
         service_seconds = time.perf_counter() - started
         sql, params, _ = build_query(contract_id=contract.pk, process_id=process.pk, period=period, requests=requests)
+        assert sql is not None  # there are service levels to compute
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plan = [line for (line,) in cursor.fetchall()]
@@ -130,6 +131,7 @@ class Command(BaseCommand):
                 },
             )
         layout = ReportLayout.objects.get(name="Canonical work items")
+        assert layout.current_version is not None  # the built-in layout has its config
         report = VendorReport.objects.create(
             contract=contract,
             process=process,

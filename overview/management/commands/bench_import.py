@@ -49,7 +49,7 @@ class Command(BaseCommand):
             from reports.tasks import import_report
 
             started = time.perf_counter()
-            import_report.apply(args=[opts["import_report"]], throw=True)
+            import_report.apply(args=(opts["import_report"],), throw=True)
             self.stdout.write(f"{time.perf_counter() - started:.3f}")
             return
         if connection.vendor != "postgresql":
@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 f"{r['ratio']:>6.2f} {r['rss_mb']:>12.0f}"
             )
         self.stdout.write(
-            f"machine: {os.cpu_count()} cores, PostgreSQL {connection.pg_version // 10000}, "
+            f"machine: {os.cpu_count()} cores, PostgreSQL {connection.pg_version // 10000}, "  # type: ignore[attr-defined]
             f"Python {sys.version.split()[0]}"
         )
 

@@ -9,6 +9,7 @@ slot), so a second run changes nothing. Demo users: admin/admin (superuser), ops
 import datetime as dt
 import zlib
 from decimal import Decimal as D
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
@@ -119,7 +120,7 @@ PROCESSES = [
 ]
 
 # Service levels per unit of work: (metric, parameters, expected, minimum, kind, credit %)
-SLA_TEMPLATES = {
+SLA_TEMPLATES: dict[str, list[tuple[str, dict[str, Any], str, str, str, str]]] = {
     "call": [
         ("service_level", {"threshold_seconds": 20}, "80", "75", "critical", "40"),
         ("abandon_rate", {}, "5", "8", "critical", "30"),

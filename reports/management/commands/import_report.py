@@ -9,6 +9,7 @@ return at once); in the embedded mode, or with ``--here``, it runs in this proce
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,7 +110,8 @@ class Command(BaseCommand):
         return process
 
     def _bar(self, total: int) -> tqdm:
-        return tqdm(total=total, unit="B", unit_scale=True, desc="importing", file=self.stderr._out)
+        stream: Any = self.stderr._out  # the raw stream: OutputWrapper would end each write with a newline
+        return tqdm(total=total, unit="B", unit_scale=True, desc="importing", file=stream)
 
     def _run_here(self, report: VendorReport) -> VendorReport:
         bar = self._bar(report.size)
