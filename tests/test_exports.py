@@ -86,3 +86,28 @@ def test_report_downloads_with_a_token(client, result):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"item_id,")
     assert client.get(f"/reports/{report.pk}/file/", HTTP_AUTHORIZATION=_token(UserFactory())).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/providers/",
+        "/contacts/",
+        "/certifications/",
+        "/processes/",
+        "/contracts/",
+        "/service-levels/",
+        "/compliance/",
+        "/reports/",
+        "/report-layouts/",
+    ],
+)
+def test_every_list_exports(client, result, path):
+    """Each list's table exports as plain values: one row per object, no HTML."""
+    client.force_login(UserFactory(role="viewer"))
+    page = client.get(path)
+    response = client.get(f"{path}?export=csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    header, *rows = _csv(response)
+    assert len(rows) == page.context["table"].paginator.count and header
+    assert not any("<" in cell for row in rows for cell in row)
