@@ -7,8 +7,8 @@ run:            ## install, migrate, seed demo data, serve on :8000 (SQLite unle
 test:           ## install dev tools and run the suite against PostgreSQL, Redis and Chromium
 	bash scripts/test.sh
 
-lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:           ## ruff, format check and the type check, as CI runs them
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
