@@ -4,7 +4,6 @@ An app's ``views.py`` subclasses these and names its selector, FilterSet, table 
 the templates under ``templates/generic/`` render them all alike, NetBox-style.
 """
 
-import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,7 +18,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.encoding import force_str
-from django.utils.http import content_disposition_header
 from django.views import generic
 from django_filters.views import FilterView
 from django_htmx.middleware import HtmxDetails
@@ -29,7 +27,7 @@ from django_tables2.rows import BoundRow
 from core.auth import TokenAuthMixin
 from core.panels import render_context
 from core.services import model_delete
-from core.spreadsheets import safe_row
+from core.spreadsheets import streamed_csv
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -256,18 +254,3 @@ def stored_file_response(stored, filename: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The stored file is missing from the media storage; ask an administrator.") from None
     return FileResponse(handle, as_attachment=True, filename=filename)
-
-
-class _Echo:
-    """A file-like object whose ``write`` returns the line, for ``csv.writer`` in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def streamed_csv(rows: Iterator[list[Any]] | Iterator[tuple[Any, ...]], filename: str) -> StreamingHttpResponse:
-    """A CSV download written row by row as ``rows`` yields them, each cell formula-safe."""
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response

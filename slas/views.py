@@ -1,16 +1,15 @@
 """Browser views for service levels and their compliance results."""
 
-import csv
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 
 from core.auth import token_auth
 from core.catalogue import CATALOGUE
-from core.spreadsheets import safe_row
+from core.spreadsheets import streamed_csv
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import filtersets, forms, selectors, tables
@@ -87,23 +86,12 @@ def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     contract = sla.contract
     items = period_items(contract.pk, sla.process_id, month_period(contract, result.period))
     columns = ["item_id", "source_row", "report_id", *WORK_ITEM_FIELDS[1:]]
-    pseudo_buffer = _Echo()
-    writer = csv.writer(pseudo_buffer)
 
-    def rows():
-        yield writer.writerow(columns)
-        for row in items.order_by("received_at").values_list(*columns).iterator(chunk_size=5000):
-            yield writer.writerow(safe_row(row))
+    def rows() -> Iterator[tuple | list]:
+        yield columns
+        yield from items.order_by("received_at").values_list(*columns).iterator(chunk_size=5000)
 
-    name = f"work-items-{contract.reference}-{sla.process_id}-{result.period:%Y-%m}.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+    return streamed_csv(rows(), f"work-items-{contract.reference}-{sla.process_id}-{result.period:%Y-%m}.csv")
 
 
 def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, Any] | None:
