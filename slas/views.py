@@ -13,7 +13,7 @@ from core.spreadsheets import safe_row
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import breakdowns, filtersets, forms, selectors, tables
-from slas.metrics import period_items
+from slas.metrics import metric_formula, period_items
 from slas.models import ComplianceResult, ServiceLevel
 from slas.services import month_period
 
@@ -72,7 +72,9 @@ class ComplianceResultDetailView(ObjectDetailView):
         result = self.object
         contract = result.service_level.contract
         context["metric"] = CATALOGUE[result.service_level.metric]
-        context["formula"] = result.service_level.formula
+        context["formula"] = metric_formula(
+            result.service_level.metric, result.parameters, result.service_level.unit_noun
+        )
         context["reports"] = result.reports.all()
         context["credit_rows"] = breakdowns.credit_rows(result.credit_breakdown, contract.currency)
         statement = contract.credit_statements.filter(period=result.period).first()
