@@ -27,7 +27,6 @@ class ProcessTable(tables.Table):
             "category",
             "unit_of_work",
             "baseline_cost_per_unit",
-            "currency",
             "expected_monthly_volume",
             "contract_count",
         )

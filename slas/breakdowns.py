@@ -15,7 +15,11 @@ from core.formatting import (
     PRICE,
     BreakdownField,
     breakdown_rows,
+    to_decimal,
 )
+
+# The charges' components: each is 0 when the pricing model does not use it.
+_COMPONENTS = ("variable", "fte", "fixed")
 
 STATUS_WORDS = {
     "met": "met",
@@ -87,6 +91,12 @@ def credit_rows(breakdown: dict[str, str] | None, currency: str) -> list[tuple[s
 
 
 def charges_rows(breakdown: dict[str, str] | None, currency: str) -> list[tuple[str, str]]:
-    """A credit statement's charges breakdown as (label, value) rows (the currency row is dropped: amounts carry it)."""
-    rows = breakdown_rows(breakdown, CHARGES_BREAKDOWN, currency=currency)
+    """A credit statement's charges breakdown as (label, value) rows.
+
+    The currency row is dropped (every amount carries it), and so are the components the
+    pricing model does not use (a hybrid contract has no FTE charges to show as 0.00).
+    """
+    unused = {key for key in _COMPONENTS if to_decimal((breakdown or {}).get(key)) == 0}
+    kept = {key: value for key, value in (breakdown or {}).items() if key not in unused}
+    rows = breakdown_rows(kept, CHARGES_BREAKDOWN, currency=currency)
     return [(label, value) for label, value in rows if label != CHARGES_BREAKDOWN["currency"].label]

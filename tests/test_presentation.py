@@ -157,3 +157,20 @@ def test_provider_names_are_unique_ignoring_case(ops_api):
     response = ops_api.post("/api/v1/providers/", payload, format="json")
     assert response.status_code == 400
     assert "“Acme” already exists" in response.json()["name"][0]
+
+
+def test_lists_contract_page_and_dashboard_show_units_not_raw_decimals(client, viewer_user, portfolio):  # noqa: F811
+    client.force_login(viewer_user)
+    bad = portfolio[1]
+    currency = bad.currency
+    compliance = client.get("/compliance/?contract=" + str(bad.pk)).content.decode()
+    assert "50.0 s" in compliance and "30.0 s" in compliance and "0000" not in compliance
+    assert re.search(r"[\d,]+\.\d\d " + currency, compliance)  # credits with their currency
+    service_levels = client.get("/service-levels/").content.decode()
+    assert "80.00 %" in service_levels and "45.0 s" in service_levels and "0000" not in service_levels
+    contract_page = client.get(bad.get_absolute_url()).content.decode()
+    assert "0000" not in contract_page and "Decimal(" not in contract_page
+    assert "45.0 s" in contract_page and "50.00 %" in contract_page  # minimum, credit allocation
+    assert re.search(r"<td>[\d,]+\.\d\d " + currency + "</td>", contract_page)  # statements with currency
+    dashboard = client.get("/").content.decode()
+    assert "0000" not in dashboard and "Decimal(" not in dashboard
