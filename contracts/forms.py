@@ -3,7 +3,7 @@
 from django import forms
 
 from contracts.models import Contract, Process
-from core.forms import DateInput
+from core.forms import DateInput, SectionedFormMixin
 
 
 class ProcessForm(forms.ModelForm):
@@ -22,7 +22,42 @@ class ProcessForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(SectionedFormMixin, forms.ModelForm):
+    """The contract in the sections a contract is read in: parties and term, pricing, credits, the rest."""
+
+    sections = (
+        (
+            "Parties and term",
+            (
+                "provider",
+                "reference",
+                "title",
+                "processes",
+                "status",
+                "start_date",
+                "end_date",
+                "time_zone",
+                "notice_period_days",
+                "auto_renew",
+            ),
+        ),
+        ("Pricing", ("currency", "pricing_model", "unit_price", "fte_rate", "fte_count", "fixed_monthly_fee")),
+        (
+            "Service credits",
+            (
+                "at_risk_percent",
+                "credit_cap",
+                "credit_pool_limit_percent",
+                "consecutive_miss_periods",
+                "chronic_breach_count",
+                "earn_back",
+                "earn_back_periods",
+            ),
+        ),
+        ("Business case and other terms", ("rejected_row_tolerance_percent",)),
+    )
+    other_heading = "Business case and other terms"
+
     class Meta:
         model = Contract
         fields = [

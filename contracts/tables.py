@@ -3,10 +3,11 @@
 import django_tables2 as tables
 
 from contracts.models import Contract, Process, ServiceCategory
+from core.tables import CountColumn, PriceColumn
 
 
 class ServiceCategoryTable(tables.Table):
-    process_count = tables.Column(verbose_name="Processes")
+    process_count = CountColumn(verbose_name="Processes")
 
     class Meta:
         model = ServiceCategory
@@ -15,8 +16,9 @@ class ServiceCategoryTable(tables.Table):
 
 class ProcessTable(tables.Table):
     name = tables.Column(linkify=True)
-    baseline_cost_per_unit = tables.Column(verbose_name="Baseline cost/unit")
-    contract_count = tables.Column(verbose_name="Contracts")
+    baseline_cost_per_unit = PriceColumn(verbose_name="Baseline cost/unit")
+    expected_monthly_volume = CountColumn(verbose_name="Expected monthly volume")
+    contract_count = CountColumn(verbose_name="Contracts")
 
     class Meta:
         model = Process
@@ -25,7 +27,6 @@ class ProcessTable(tables.Table):
             "category",
             "unit_of_work",
             "baseline_cost_per_unit",
-            "currency",
             "expected_monthly_volume",
             "contract_count",
         )
@@ -34,7 +35,7 @@ class ProcessTable(tables.Table):
 class ContractTable(tables.Table):
     reference = tables.Column(linkify=True)
     provider = tables.Column(linkify=True)
-    service_level_count = tables.Column(verbose_name="SLAs")
+    service_level_count = CountColumn(verbose_name="SLAs")
 
     class Meta:
         model = Contract

@@ -23,3 +23,32 @@ class DateInput(forms.DateInput):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("format", "%Y-%m-%d")
         super().__init__(**kwargs)
+
+
+class SectionedFormMixin:
+    """A long form shown in titled sections (``<fieldset>`` with a ``<legend>``), two fields a row.
+
+    ``sections`` lists (heading, field names); a visible field no section names lands in the
+    ``other_heading`` section (added last if no section has that heading), so a field added
+    to the model later is never silently dropped.
+    """
+
+    template_name = "forms/sections.html"
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    other_heading = "Other"
+
+    def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The visible bound fields per section heading, in the sections' order; empty sections left out."""
+        visible = {field.name: field for field in self.visible_fields()}  # type: ignore[attr-defined]
+        groups = []
+        for heading, names in self.sections:
+            fields = [visible.pop(name) for name in names if name in visible]
+            if fields:
+                groups.append((heading, fields))
+        if visible:
+            other = next((fields for heading, fields in groups if heading == self.other_heading), None)
+            if other is None:
+                groups.append((self.other_heading, list(visible.values())))
+            else:
+                other.extend(visible.values())
+        return groups

@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 
+from core.tables import CountColumn
 from reports.models import ReportLayout, VendorReport
 
 
@@ -14,8 +15,8 @@ class VendorReportTable(tables.Table):
     status = tables.TemplateColumn(
         '<span class="badge report-status-{{ record.status }}">{{ record.get_status_display }}</span>'
     )
-    rows_accepted = tables.Column(verbose_name="Accepted")
-    rows_rejected = tables.Column(verbose_name="Rejected")
+    rows_accepted = CountColumn(verbose_name="Accepted")
+    rows_rejected = CountColumn(verbose_name="Rejected")
     created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="Y-m-d H:i")
 
     class Meta:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -189,23 +190,25 @@ def percentile_cont(values: Iterable[float], fraction: float) -> float | None:
 
 
 def aht(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Average handle time: the mean handle seconds of handled items that have a handle time."""
+    """Average handle time: the mean handle time, in seconds, of handled items that have one recorded."""
     return _fmean([i["handle_seconds"] for i in items if _handled(i) and i["handle_seconds"] is not None])
 
 
 def asa(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Average speed of answer: the mean wait seconds of handled items that have a wait."""
+    """Average speed of answer: the mean wait in seconds before an agent answered, of handled items with a wait."""
     return _fmean([i["wait_seconds"] for i in items if _handled(i) and i["wait_seconds"] is not None])
 
 
 def service_level(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Handled items answered within T seconds (wait ≤ T) as a share of offered items, × 100.
+    """Items answered within T seconds ÷ items offered × 100.
 
-    ``standard``: ÷ offered (handled + abandoned). ``short_abandon``: ÷ offered less the
-    abandons with wait < S. ``exclude_abandons_within_threshold``: ÷ (handled + abandoned with
-    wait > T), i.e. callers who gave up before T was over count neither way. A handled item
-    with no recorded wait is not answered within T; an abandon with no recorded wait is
-    neither a short abandon nor one beyond T.
+    Answered within T seconds: handled after a wait of at most T seconds. Offered: handled
+    plus abandoned. Short-abandon variant: items abandoned after a wait of less than S
+    seconds are left out of the items offered. Variant excluding abandons within the
+    threshold: the items offered are the handled ones plus those abandoned after a wait of
+    more than T seconds, so whoever gave up before T seconds were over counts neither way.
+    A handled item with no wait recorded is not answered within T seconds; an abandon with
+    no wait recorded is neither a short abandon nor one beyond T seconds.
     """
     threshold, variant = params["threshold_seconds"], params["variant"]
     short = params["short_abandon_seconds"] if variant == "short_abandon" else 0
@@ -222,10 +225,10 @@ def service_level(items: list[Item], params: dict[str, Any], period: Period) -> 
 
 
 def abandon_rate(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Abandoned items as a share of offered items, × 100.
+    """Items abandoned ÷ items offered × 100 (offered: handled plus abandoned).
 
-    With S (``short_abandon_seconds``) > 0, abandons with wait < S are removed from both the
-    numerator and the denominator; an abandon with no recorded wait always counts.
+    Items abandoned after a wait of less than S seconds (short abandons) are left out of both
+    counts; an abandon with no wait recorded always counts.
     """
     short = params["short_abandon_seconds"]
     abandoned = sum(1 for i in items if _abandoned(i) and not _short_abandon(i, short))
@@ -234,16 +237,17 @@ def abandon_rate(items: list[Item], params: dict[str, Any], period: Period) -> M
 
 
 def fcr(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """First-contact resolution: handled items resolved at first contact ÷ handled items with the flag × 100."""
+    """First-contact resolution: handled items resolved at first contact ÷ handled items where it was noted × 100."""
     flags = [i["resolved_first_contact"] for i in items if _handled(i) and i["resolved_first_contact"] is not None]
     return _ratio(sum(1 for flag in flags if flag), len(flags))
 
 
 def csat(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Customer satisfaction over items with a score and a positive scale maximum (any outcome).
+    """Customer satisfaction over items with a score and a scale maximum above 0 (any outcome).
 
-    ``mean``: the mean of csat ÷ csat_scale_max × 100 (scores on 5- and 10-point scales mix
-    on one 0–100 scale). ``top_box``: the share with a raw csat ≥ ``top_box_threshold``, × 100.
+    Mean mode: the mean of score ÷ scale maximum × 100, so scores on 5- and 10-point scales
+    mix on one 0–100 scale. Top-box mode: items scored at or above the top-box threshold (a
+    raw score) ÷ items scored × 100.
     """
     rated = [i for i in items if i["csat"] is not None and i["csat_scale_max"] is not None and i["csat_scale_max"] > 0]
     if params["mode"] == "top_box":
@@ -252,23 +256,24 @@ def csat(items: list[Item], params: dict[str, Any], period: Period) -> MetricVal
 
 
 def quality_score(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """The mean quality-assurance score of items that have one (any outcome)."""
+    """The mean quality-assurance score (0–100) of items that have one (any outcome)."""
     return _fmean([i["quality_score"] for i in items if i["quality_score"] is not None])
 
 
 def accuracy(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Items processed without error ÷ items with the accuracy flag recorded × 100 (any outcome)."""
+    """Items processed without error ÷ items checked for errors × 100 (any outcome)."""
     flags = [i["accurate"] for i in items if i["accurate"] is not None]
     return _ratio(sum(1 for flag in flags if flag), len(flags))
 
 
 def turnaround(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Items completed within H hours of receipt ÷ all items × 100.
+    """Items completed within H hours of receipt ÷ items received × 100.
 
-    Completed within H hours: ``completed_at`` is set and completed_at − received_at, in
-    seconds, ≤ H × 3600 (the SQL compares ``extract(epoch from …)`` the same way). Items not
-    completed count against the share, whenever they were received in the period.
+    Completed within H hours: the item has a completion time, and completion time − receipt
+    time, in seconds, is at most H × 3600. Items not completed count against the share,
+    whenever in the period they were received.
     """
+    # The SQL compares extract(epoch from completed_at - received_at) with the same limit.
     limit = params["hours"] * 3600
 
     def within(item: Item) -> bool:
@@ -279,9 +284,9 @@ def turnaround(items: list[Item], params: dict[str, Any], period: Period) -> Met
 
 
 def backlog(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Items received in the period and not completed by its end (no completed_at, or one ≥ period end).
+    """Items received in the period and not completed by its end (no completion time, or one at or after the end).
 
-    The value is that count; the sample is all items received in the period.
+    The value is that count; the sample is every item received in the period.
     """
     end = _utc(period.end)
     pending = sum(1 for i in items if i["completed_at"] is None or _utc(i["completed_at"]) >= end)
@@ -289,18 +294,18 @@ def backlog(items: list[Item], params: dict[str, Any], period: Period) -> Metric
 
 
 def volume(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """The number of offered items (handled + abandoned; self-service never reached an agent)."""
+    """Items offered: handled plus abandoned (self-service items never reached an agent)."""
     return _count(sum(1 for i in items if _handled(i) or _abandoned(i)))
 
 
 def handle_time_percentile(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """The p-th percentile of handle seconds of handled items, linearly interpolated (``percentile_cont``)."""
+    """The p-th percentile of handle times, in seconds, of handled items, interpolated linearly between ranks."""
     values = [i["handle_seconds"] for i in items if _handled(i) and i["handle_seconds"] is not None]
     return _statistic(percentile_cont(values, params["percentile"] / 100), len(values))
 
 
 def uptime(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """System availability: the vendor reports it; work-item records cannot show it."""
+    """System availability: the vendor reports it; the records of the work done cannot show it."""
     return MetricValue(None, 0)
 
 
@@ -321,9 +326,36 @@ PYTHON_FORMULAS: dict[str, PythonFormula] = {
 }
 
 
-def metric_formula(code: str) -> str:
-    """The definition of a metric as plain text, for the evidence page (the reference's docstring)."""
-    return inspect.getdoc(PYTHON_FORMULAS[code]) or ""
+# The symbols the definitions use, and the parameter each stands for.
+FORMULA_SYMBOLS: dict[str, str] = {
+    "T": "threshold_seconds",
+    "S": "short_abandon_seconds",
+    "H": "hours",
+    "p": "percentile",
+}
+
+
+def metric_formula(code: str, parameters: Mapping[str, Any] | None = None, noun: str | None = None) -> str:
+    """The definition of a metric as plain text, for the evidence pages (the reference's docstring).
+
+    The docstrings are written in a manager's words, not field names, so the page shows the
+    very definition the reference computes. Given a service level's ``parameters``, the
+    symbols T, S, H and p read as their values ("within 20 seconds"); given a ``noun`` for
+    the unit of work (e.g. "call"), "item" reads as that noun ("calls offered").
+    """
+    text = inspect.getdoc(PYTHON_FORMULAS[code]) or ""
+    for symbol, name in FORMULA_SYMBOLS.items():
+        value = (parameters or {}).get(name)
+        if value is None or isinstance(value, bool):
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        pattern = r"\bp-th\b" if symbol == "p" else rf"\b{symbol}\b"
+        text = re.sub(pattern, f"{shown}th" if symbol == "p" else shown, text)
+    if noun:
+        for word, replacement in (("item", noun), ("items", f"{noun}s")):
+            text = re.sub(rf"\b{word}\b", replacement, text)
+            text = re.sub(rf"\b{word.capitalize()}\b", replacement.capitalize(), text)
+    return text
 
 
 def _clean(request: MetricRequest) -> dict[str, Any]:

@@ -13,6 +13,11 @@ from core.catalogue import CATALOGUE, HIGHER_IS_BETTER, LOWER_IS_BETTER, METRIC_
 from core.models import TimeStampedModel
 from slas.metrics import metric_formula
 
+CRITICAL_WITHOUT_CREDIT = (
+    "A critical service level carries a service credit: give it a credit allocation above 0 %, "
+    "or make it a key measurement."
+)
+
 
 class ServiceLevel(TimeStampedModel):
     """An SLA of a contract: a metric on one process, its target and its breach threshold.
@@ -55,7 +60,9 @@ class ServiceLevel(TimeStampedModel):
         help_text="Share of the contract's at-risk amount this SLA's credit takes.",
     )
     minimum_sample_size = models.PositiveIntegerField(
-        default=0, help_text="Fewer items than this in a period means insufficient data."
+        default=30,
+        help_text="Fewer items than this in a period means insufficient data (30 is a common floor for a "
+        "percentage to mean anything).",
     )
 
     class Meta:
@@ -76,6 +83,11 @@ class ServiceLevel(TimeStampedModel):
                 name="service_level_key_has_no_credit",
                 violation_error_message="A key measurement carries no service credit.",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="key") | Q(credit_allocation_percent__gt=0),
+                name="service_level_critical_has_credit",
+                violation_error_message=CRITICAL_WITHOUT_CREDIT,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,8 +102,20 @@ class ServiceLevel(TimeStampedModel):
 
     @property
     def formula(self) -> str:
-        """The exact definition, as shown beside every result: the docstring of its computation."""
-        return metric_formula(self.metric).replace("``", "")
+        """The exact definition, as shown beside every result: the docstring of its computation.
+
+        Read with this service level's parameters and its process's unit of work, e.g.
+        "Calls answered within 20 seconds ÷ calls offered × 100".
+        """
+        return metric_formula(self.metric, self.parameters, self.unit_noun)
+
+    @property
+    def unit_noun(self) -> str | None:
+        """The process's unit of work as a noun for the formula ("call"); None where "item" reads better."""
+        unit = self.process.unit_of_work if self.process_id else None
+        if not unit or unit == Process.UnitOfWork.FTE_MONTH:
+            return None
+        return str(Process.UnitOfWork(unit).label).lower()
 
     @property
     def display_name(self) -> str:
@@ -140,6 +164,12 @@ class ServiceLevel(TimeStampedModel):
             errors["credit_allocation_percent"] = (
                 "A key measurement carries no service credit; set 0 or make it critical."
             )
+        if (
+            self.kind == self.Kind.CRITICAL
+            and self.credit_allocation_percent is not None
+            and self.credit_allocation_percent <= 0
+        ):
+            errors["credit_allocation_percent"] = CRITICAL_WITHOUT_CREDIT
         if self.contract_id and self.kind == self.Kind.CRITICAL and self.credit_allocation_percent:
             problems = self._allocation_problems()
             if problems:

@@ -1,6 +1,7 @@
 """Reads of service levels, scoped to the requesting user."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, QuerySet
@@ -87,11 +88,17 @@ def contract_compliance(*, contract_id: int, months: int = 12) -> list[tuple[Ser
     return [(sla, list(reversed(sla.recent_results))) for sla in service_levels]
 
 
-def _credits_owed(results: QuerySet[ComplianceResult], months: list) -> dict:
-    """Credits owed per month: earned credits less those returned by earn-back."""
-    owed = dict.fromkeys(months, Decimal("0"))
-    for period, amount in (
-        results.filter(credit_amount__gt=0).exclude(earned_back=True).values_list("period", "credit_amount")
-    ):
-        owed[period] += amount
+def _credits_owed(results: QuerySet[ComplianceResult], months: list) -> dict[Any, dict[str, Decimal]]:
+    """Credits owed per month and currency: earned credits less those returned by earn-back.
+
+    Per currency, because contracts in different currencies cannot be added up.
+    """
+    owed: dict[Any, dict[str, Decimal]] = {month: {} for month in months}
+    rows = (
+        results.filter(credit_amount__gt=0)
+        .exclude(earned_back=True)
+        .values_list("period", "service_level__contract__currency", "credit_amount")
+    )
+    for period, currency, amount in rows:
+        owed[period][currency] = owed[period].get(currency, Decimal("0")) + amount
     return owed

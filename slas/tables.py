@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 
+from core.tables import CountColumn, MeasureColumn, MoneyColumn, NumberColumn, PercentColumn
 from slas.models import ComplianceResult, ServiceLevel
 
 
@@ -10,9 +11,10 @@ class ServiceLevelTable(tables.Table):
     contract = tables.Column(linkify=True, accessor="contract__reference")
     provider = tables.Column(accessor="contract__provider", linkify=True)
     process = tables.Column(linkify=True)
-    expected_level = tables.Column(verbose_name="Target")
-    minimum_level = tables.Column(verbose_name="Minimum")
-    credit_allocation_percent = tables.Column(verbose_name="Credit %")
+    expected_level = MeasureColumn(verbose_name="Target")
+    minimum_level = MeasureColumn(verbose_name="Minimum")
+    credit_allocation_percent = PercentColumn(verbose_name="Credit allocation")
+    weight = NumberColumn(verbose_name="Weight")
 
     class Meta:
         model = ServiceLevel
@@ -37,15 +39,16 @@ class ComplianceResultTable(tables.Table):
     process = tables.Column(accessor="service_level__process__name", verbose_name="Process")
     contract = tables.Column(accessor="service_level__contract__reference", verbose_name="Contract")
     provider = tables.Column(accessor="service_level__contract__provider__name", verbose_name="Provider")
-    actual = tables.TemplateColumn("{{ record.actual|floatformat:2|default:'—' }}")
-    expected_level = tables.Column(verbose_name="Target")
-    minimum_level = tables.Column(verbose_name="Minimum")
+    actual = MeasureColumn(metric="service_level__metric")
+    expected_level = MeasureColumn(verbose_name="Target", metric="service_level__metric")
+    minimum_level = MeasureColumn(verbose_name="Minimum", metric="service_level__metric")
+    sample_size = CountColumn(verbose_name="Sample")
     status = tables.TemplateColumn(
         '<span class="badge status-badge status-{{ record.status }}">{{ record.get_status_display }}</span>'
         '{% if record.chronic %} <span class="badge text-bg-dark">chronic</span>{% endif %}'
         '{% if record.discrepancy %} <span class="badge text-bg-info">discrepancy</span>{% endif %}'
     )
-    credit_amount = tables.Column(verbose_name="Credit")
+    credit_amount = MoneyColumn(verbose_name="Credit", currency="service_level__contract__currency")
 
     class Meta:
         model = ComplianceResult

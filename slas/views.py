@@ -12,8 +12,8 @@ from core.catalogue import CATALOGUE
 from core.spreadsheets import streamed_csv
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
-from slas import filtersets, forms, selectors, tables
-from slas.metrics import period_items
+from slas import breakdowns, filtersets, forms, selectors, tables
+from slas.metrics import metric_formula, period_items
 from slas.models import ComplianceResult, ServiceLevel
 from slas.services import month_period
 
@@ -70,9 +70,17 @@ class ComplianceResultDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         result = self.object
+        contract = result.service_level.contract
         context["metric"] = CATALOGUE[result.service_level.metric]
-        context["formula"] = result.service_level.formula
+        context["formula"] = metric_formula(
+            result.service_level.metric, result.parameters, result.service_level.unit_noun
+        )
         context["reports"] = result.reports.all()
+        context["credit_rows"] = breakdowns.credit_rows(result.credit_breakdown, contract.currency)
+        statement = contract.credit_statements.filter(period=result.period).first()
+        context["statement"] = statement
+        charges = statement.charges_breakdown if statement else None
+        context["charges_rows"] = breakdowns.charges_rows(charges, contract.currency)
         return context
 
 

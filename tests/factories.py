@@ -100,3 +100,5 @@ class ServiceLevelFactory(factory.django.DjangoModelFactory):
     expected_level = Decimal("80")
     minimum_level = Decimal("75")
     credit_allocation_percent = Decimal("20")
+    # Tests judge a handful of items; the model's default (30) would make them insufficient data.
+    minimum_sample_size = 0

@@ -108,6 +108,7 @@ def test_service_level_api_rejects_wrong_direction_with_field_error(ops_api):
         "metric": "asa",
         "expected_level": "30",
         "minimum_level": "20",
+        "credit_allocation_percent": "20",
     }
     response = ops_api.post("/api/v1/service-levels/", payload, format="json")
     assert response.status_code == 400

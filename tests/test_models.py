@@ -129,6 +129,7 @@ def test_metric_parameters_are_validated_and_completed():
         parameters={"threshold_seconds": "30"},
         expected_level=Decimal("80"),
         minimum_level=Decimal("70"),
+        credit_allocation_percent=Decimal("20"),
     )
     service_level.full_clean()
     assert service_level.parameters == {"threshold_seconds": 30, "variant": "standard", "short_abandon_seconds": 0}

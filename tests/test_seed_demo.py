@@ -1,9 +1,13 @@
 """The demo data command: a believable portfolio with a year of reports, and idempotent."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from contracts.models import Contract, Process
+from core.months import add_months
 from reports.models import VendorReport
 from slas.models import ComplianceResult, CreditStatement, ServiceLevel
 from vendors.models import Provider
@@ -39,3 +43,19 @@ def test_seed_demo_builds_the_portfolio_and_is_idempotent():
 
     call_command("seed_demo", "--months", "3", "--rows", "150", verbosity=0)
     assert _counts() == first
+
+
+def test_seed_demo_expected_volumes_match_the_generated_volumes():
+    """Each process expects the volume its demo reports carry (not 42,000 against 900 generated)."""
+    call_command("seed_demo", "--months", "2", "--rows", "120", verbosity=0)
+    last_month = add_months(dt.date.today().replace(day=1), -1)
+    generated = dict(
+        VendorReport.objects.filter(status="completed", kind="work_items", period_start=last_month)
+        .values_list("process__name")
+        .annotate(items=Sum("rows_accepted"))
+    )
+    processes = {p.name: p.expected_monthly_volume for p in Process.objects.all()}
+    assert generated and set(generated) <= set(processes)
+    for name, items in generated.items():
+        assert processes[name] == items, name
+    assert processes["Retail customer care (voice)"] == 240  # delivered under two contracts

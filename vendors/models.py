@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -47,12 +48,29 @@ class Provider(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="provider_name_unique_ignoring_case",
+                violation_error_message="A provider with this name already exists (names are compared ignoring case).",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("vendors:provider", args=[self.pk])
+
+    def clean(self) -> None:
+        """Names are unique ignoring case: "ACME" is the provider "Acme", not a second one."""
+        if self.name:
+            same_name = Provider.objects.alias(key=Lower("name")).filter(key=Lower(Value(self.name)))
+            twin = same_name.exclude(pk=self.pk).first()
+            if twin is not None:
+                raise ValidationError(
+                    {"name": f"A provider named “{twin.name}” already exists (names are compared ignoring case)."}
+                )
 
 
 class Contact(TimeStampedModel):

@@ -2,14 +2,15 @@
 
 import django_tables2 as tables
 
+from core.tables import CountColumn
 from vendors.models import Certification, Contact, Provider
 
 
 class ProviderTable(tables.Table):
     name = tables.Column(linkify=True)
     headquarters_country = tables.Column(verbose_name="HQ")
-    contract_count = tables.Column(verbose_name="Contracts")
-    active_contract_count = tables.Column(verbose_name="Active")
+    contract_count = CountColumn(verbose_name="Contracts")
+    active_contract_count = CountColumn(verbose_name="Active")
 
     class Meta:
         model = Provider

@@ -1,7 +1,15 @@
-"""Small template helpers used by the shared form and list templates."""
+"""Small template helpers used by the shared form and list templates, and number formatting.
+
+The number filters (``measure``, ``percent``, ``money``, ``count``) are thin wrappers of
+``core.formatting``, which the django-tables2 columns use too, so a value reads the same
+on every page: ``{{ result.actual|measure:sla.metric }}`` → ``52.08 %``,
+``{{ statement.total_credit|money:contract.currency }}`` → ``7,656.75 EUR``.
+"""
 
 from django import template
 from django.forms import BoundField
+
+from core import formatting
 
 register = template.Library()
 
@@ -42,3 +50,45 @@ def as_json(value: object) -> str:
 def get_item(mapping: dict, key: object) -> object:
     """``mapping[key]`` in a template (None when missing)."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def measure(value: object, unit_or_metric: str) -> str:
+    """A measured value with the unit of a catalogue unit or metric code: ``52.08 %``, ``40.8 s``."""
+    return formatting.measure(value, unit_or_metric)
+
+
+@register.filter
+def percent(value: object) -> str:
+    """A percentage with 2 decimals: ``12.73 %``."""
+    return formatting.percent(value)
+
+
+@register.filter
+def money(value: object, currency: str = "") -> str:
+    """An amount with 2 decimals, grouped thousands and its currency: ``7,656.75 EUR``."""
+    return formatting.money(value, currency)
+
+
+@register.filter
+def count(value: object) -> str:
+    """A whole number with grouped thousands: ``33,337``."""
+    return formatting.count(value)
+
+
+@register.filter
+def metric_parameters(parameters: dict | None, metric_code: str) -> str:
+    """A service level's parameters with the catalogue's labels, not their field names."""
+    return formatting.metric_parameters(parameters, metric_code)
+
+
+@register.filter
+def price(value: object, currency: str = "") -> str:
+    """A unit price with the decimals it has (at least 2) and its currency: ``0.215 USD``."""
+    return formatting.price(value, currency)
+
+
+@register.filter
+def number(value: object) -> str:
+    """A plain number without trailing zeros, thousands grouped: ``42``, ``2.5``, ``1,250``."""
+    return formatting.significant(value)

@@ -2,6 +2,15 @@
 // the actual value per month against the expected (target) and minimum levels.
 (function () {
   const statusColour = { met: "#198754", at_risk: "#ffc107", breached: "#dc3545", insufficient_data: "#6c757d", no_data: "#adb5bd" };
+  // Units and precision as core/formatting.py writes them on the pages: 52.08 %, 40.8 s, 1,234.
+  const decimals = { "%": 2, s: 1, score: 1, count: 0 };
+  const suffix = { "%": " %", s: " s", score: "", count: "" };
+  function formatValue(value, unit) {
+    if (value === null || value === undefined) return "—";
+    const places = decimals[unit] ?? 2;
+    const text = Number(value).toLocaleString("en-US", { minimumFractionDigits: places, maximumFractionDigits: places });
+    return text + (suffix[unit] ?? (unit ? " " + unit : ""));
+  }
   function draw(canvas) {
     const data = JSON.parse(document.getElementById(canvas.dataset.slaChart).textContent);
     new Chart(canvas, {
@@ -17,7 +26,11 @@
       options: {
         animation: false,
         responsive: true,
-        plugins: { legend: { position: "bottom" }, title: { display: !!canvas.dataset.title, text: canvas.dataset.title } },
+        plugins: {
+          legend: { position: "bottom" },
+          title: { display: !!canvas.dataset.title, text: canvas.dataset.title },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, data.unit)}` } },
+        },
         scales: { y: { title: { display: true, text: data.unit } } },
       },
     });

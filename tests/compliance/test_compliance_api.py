@@ -103,7 +103,7 @@ def test_result_page_explains_and_evidence_downloads(portfolio, client, viewer_u
     )
     client.force_login(viewer_user)
     page = client.get(result.get_absolute_url()).content.decode()
-    assert "Handled items answered within T seconds (wait ≤ T) as a share of offered items" in page
+    assert "Calls answered within 20 seconds ÷ calls offered × 100" in page
     assert "MSA-B-10.csv" in page and "Breached" in page
     response = client.get(f"/compliance/{result.pk}/work-items.csv")
     lines = b"".join(response.streaming_content).decode().splitlines()

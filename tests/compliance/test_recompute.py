@@ -31,6 +31,7 @@ def contract():
         expected_level=80,
         minimum_level=70,
         credit_allocation_percent=60,
+        minimum_sample_size=0,
     )
     ServiceLevel.objects.create(
         contract=contract,
@@ -40,6 +41,7 @@ def contract():
         expected_level=30,
         minimum_level=45,
         credit_allocation_percent=40,
+        minimum_sample_size=0,
     )
     ServiceLevel.objects.create(
         contract=contract,

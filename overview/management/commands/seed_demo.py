@@ -103,20 +103,20 @@ PROVIDERS = [
 ]
 
 PROCESSES = [
-    # name, category code, unit, baseline cost/unit, monthly volume, owner
-    ("Retail customer care (voice)", "customer-support", "call", "6.80", 42000, "Head of Customer Service"),
-    ("Customer chat support", "customer-support", "chat", "3.90", 25000, "Head of Customer Service"),
-    ("Billing enquiries (email)", "customer-support", "email", "4.40", 12000, "Billing Operations Lead"),
-    ("IT service desk", "it-services", "ticket", "19.50", 6000, "IT Service Manager"),
-    ("Accounts payable invoice processing", "finance-accounting", "invoice", "4.20", 18000, "Financial Controller"),
-    ("Cash application", "finance-accounting", "transaction", "1.95", 30000, "Financial Controller"),
-    ("Payroll administration", "hr-services", "transaction", "2.60", 9000, "HR Operations Manager"),
-    ("Candidate screening", "hr-services", "case", "36.00", 800, "Talent Acquisition Lead"),
-    ("Order management", "supply-chain", "order", "3.30", 15000, "Supply Chain Director"),
-    ("Content moderation", "content-digital", "case", "0.48", 250000, "Trust & Safety Lead"),
-    ("Medical claims processing", "healthcare-bpo", "claim", "7.90", 20000, "Revenue Cycle Director"),
-    ("Medical coding", "healthcare-bpo", "document", "5.60", 14000, "Revenue Cycle Director"),
-    ("Contract review", "legal-process", "document", "44.00", 600, "General Counsel"),
+    # name, category code, unit, baseline cost/unit, owner (the expected volume follows the demo's reports)
+    ("Retail customer care (voice)", "customer-support", "call", "6.80", "Head of Customer Service"),
+    ("Customer chat support", "customer-support", "chat", "3.90", "Head of Customer Service"),
+    ("Billing enquiries (email)", "customer-support", "email", "4.40", "Billing Operations Lead"),
+    ("IT service desk", "it-services", "ticket", "19.50", "IT Service Manager"),
+    ("Accounts payable invoice processing", "finance-accounting", "invoice", "4.20", "Financial Controller"),
+    ("Cash application", "finance-accounting", "transaction", "1.95", "Financial Controller"),
+    ("Payroll administration", "hr-services", "transaction", "2.60", "HR Operations Manager"),
+    ("Candidate screening", "hr-services", "case", "36.00", "Talent Acquisition Lead"),
+    ("Order management", "supply-chain", "order", "3.30", "Supply Chain Director"),
+    ("Content moderation", "content-digital", "case", "0.48", "Trust & Safety Lead"),
+    ("Medical claims processing", "healthcare-bpo", "claim", "7.90", "Revenue Cycle Director"),
+    ("Medical coding", "healthcare-bpo", "document", "5.60", "Revenue Cycle Director"),
+    ("Contract review", "legal-process", "document", "44.00", "General Counsel"),
 ]
 
 # Service levels per unit of work: (metric, parameters, expected, minimum, kind, credit %)
@@ -282,6 +282,19 @@ CONTRACTS = [
     ),
 ]
 
+# Work items in each generated monthly report (one report per contract, process and month).
+ROWS_PER_REPORT = 900
+
+
+def expected_volume(process_name: str, rows: int = ROWS_PER_REPORT) -> int:
+    """A process's expected monthly volume: ``rows`` items for each demo contract delivering it.
+
+    Derived from the same number ``_reports`` generates with, so the volume a process expects
+    is the volume its reports show (every generated item is offered: handled or abandoned).
+    """
+    return rows * sum(process_name in processes for _, _, _, processes, *_ in CONTRACTS)
+
+
 USERS = [
     ("admin", "admin", None, True),
     ("ops", "ops", roles.OPERATIONS, False),
@@ -295,13 +308,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--months", type=int, default=12, help="Closed months of reports (default 12).")
-        parser.add_argument("--rows", type=int, default=900, help="Work items per report (default 900).")
+        parser.add_argument(
+            "--rows",
+            type=int,
+            default=ROWS_PER_REPORT,
+            help=f"Work items per monthly report (default {ROWS_PER_REPORT}).",
+        )
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             self._users()
             providers = self._providers()
-            processes = self._processes()
+            processes = self._processes(options["rows"])
             created = self._contracts(providers, processes)
         self._layouts()
         reports = self._reports(options["months"], options["rows"])
@@ -373,10 +391,12 @@ class Command(BaseCommand):
             result[name] = provider
         return result
 
-    def _processes(self) -> dict[str, Process]:
+    def _processes(self, rows: int) -> dict[str, Process]:
+        """The processes, each expecting the volume the demo generates for it (see ``expected_volume``)."""
         categories = {c.code: c for c in ServiceCategory.objects.all()}
         result = {}
-        for name, category, unit, cost, volume, owner in PROCESSES:
+        for name, category, unit, cost, owner in PROCESSES:
+            volume = expected_volume(name, rows)
             result[name], _ = Process.objects.get_or_create(
                 name=name,
                 defaults=dict(
@@ -388,6 +408,9 @@ class Command(BaseCommand):
                     currency="USD",
                 ),
             )
+            if result[name].expected_monthly_volume != volume:
+                result[name].expected_monthly_volume = volume
+                result[name].save(update_fields=["expected_monthly_volume", "updated_at"])
         return result
 
     def _contracts(self, providers: dict[str, Provider], processes: dict[str, Process]) -> int:

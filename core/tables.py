@@ -1,0 +1,77 @@
+"""django-tables2 columns that write numbers the way every page does (``core.formatting``).
+
+A table cell and a detail page must not disagree about a value (``85.0000`` in the list,
+``85.00 %`` on the page), so the columns below format with the same functions as the
+template filters. The unit or currency comes from the row: ``MeasureColumn(metric="metric")``
+reads the row's metric code, ``MoneyColumn(currency="contract__currency")`` its currency.
+"""
+
+from typing import Any
+
+import django_tables2 as tables
+from django_tables2.utils import Accessor
+
+from core import formatting
+
+
+class _FormattedColumn(tables.Column):
+    """A column whose value is formatted per row; empty values show "—" like the pages do."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", formatting.MISSING)
+        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+        super().__init__(*args, **kwargs)
+
+    def value(self, record: Any, value: Any) -> Any:
+        """The raw value for exports (CSV keeps numbers as numbers)."""
+        return value
+
+
+class MeasureColumn(_FormattedColumn):
+    """A measured value with its metric's unit: ``52.08 %``, ``40.8 s``."""
+
+    def __init__(self, *args: Any, metric: str = "metric", **kwargs: Any) -> None:
+        self.metric = Accessor(metric)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any, record: Any) -> str:
+        return formatting.measure(value, self.metric.resolve(record))
+
+
+class MoneyColumn(_FormattedColumn):
+    """An amount with its currency: ``7,656.75 EUR``."""
+
+    def __init__(self, *args: Any, currency: str = "currency", **kwargs: Any) -> None:
+        self.currency = Accessor(currency)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any, record: Any) -> str:
+        return formatting.money(value, self.currency.resolve(record))
+
+
+class PriceColumn(MoneyColumn):
+    """A unit price with the decimals it has (at least 2) and its currency: ``0.215 USD``."""
+
+    def render(self, value: Any, record: Any) -> str:
+        return formatting.price(value, self.currency.resolve(record))
+
+
+class PercentColumn(_FormattedColumn):
+    """A percentage: ``40.00 %``."""
+
+    def render(self, value: Any) -> str:
+        return formatting.percent(value)
+
+
+class CountColumn(_FormattedColumn):
+    """A count with grouped thousands: ``33,337``."""
+
+    def render(self, value: Any) -> str:
+        return formatting.count(value)
+
+
+class NumberColumn(_FormattedColumn):
+    """A plain number without trailing zeros: ``1``, ``1.5``."""
+
+    def render(self, value: Any) -> str:
+        return formatting.significant(value)
