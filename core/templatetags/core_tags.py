@@ -1,7 +1,11 @@
 """Small template helpers used by the shared form and list templates."""
 
+import datetime as dt
+import zoneinfo
+
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
 
 register = template.Library()
 
@@ -42,3 +46,25 @@ def as_json(value: object) -> str:
 def get_item(mapping: dict, key: object) -> object:
     """``mapping[key]`` in a template (None when missing)."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def in_zone(value: dt.datetime | None, zone: dt.tzinfo | str | None) -> str:
+    """An instant as wall-clock time in ``zone``, labelled with it: ``2026-10-03 14:05 (Europe/Lisbon)``.
+
+    Contracts measure their months in their own time zone, so their times are shown in it
+    too, and say which zone they are in (the server keeps UTC). ``{{ value|in_zone:contract.time_zone }}``.
+    """
+    if not isinstance(value, dt.datetime):
+        return "" if value is None else str(value)
+    if zone in (None, ""):
+        zone = timezone.get_current_timezone()
+    elif not isinstance(zone, dt.tzinfo):
+        try:
+            zone = zoneinfo.ZoneInfo(str(zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return f"{value:%Y-%m-%d %H:%M %Z}".strip()
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    label = getattr(zone, "key", None) or str(zone)
+    return f"{value.astimezone(zone):%Y-%m-%d %H:%M} ({label})"
