@@ -151,3 +151,5 @@ def test_dates_have_one_format_across_pages(bank_1999, client, viewer_user):
     client.force_login(viewer_user)
     page = client.get(bank_1999.get_absolute_url()).content.decode()
     assert "1999-01-01 – 1999-12-31" in page  # the term, not "Jan. 1, 1999"
+    listing = client.get("/contracts/").content.decode()
+    assert "1999-12-31" in listing and "Dec. 31, 1999" not in listing
