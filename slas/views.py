@@ -126,13 +126,10 @@ def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, 
         return None
     term = term_window(contract.start_date, contract.end_date)
     asked = forms.ContractPeriodForm(request.GET, term=term) if _asks_period(request) else None
-    if asked is not None and asked.is_valid():
-        window = selectors.contract_window(
-            contract=contract, period_from=asked.cleaned_data["period_from"], period_to=asked.cleaned_data["period_to"]
-        )
-    else:
-        window = selectors.contract_window(contract=contract)
-    picker = asked if asked is not None and not asked.is_valid() else forms.ContractPeriodForm(term=term, window=window)
+    period = asked.cleaned_data if asked is not None and asked.is_valid() else {}
+    window = selectors.contract_window(contract=contract, **period)
+    # An invalid request keeps what the user typed, with the errors; otherwise the picker shows the window.
+    picker = asked if asked is not None and asked.errors else forms.ContractPeriodForm(term=term, window=window)
     slas = []
     for sla, results in selectors.contract_compliance(contract_id=contract.pk, window=window):
         latest = results[-1] if results else None
