@@ -96,6 +96,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["bpo_portal.formats"]  # dates as YYYY-MM-DD on every page
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 
 from core.tables import CountColumn
+from core.templatetags.core_tags import in_zone
 from reports.models import ReportLayout, VendorReport
 
 
@@ -17,7 +18,7 @@ class VendorReportTable(tables.Table):
     )
     rows_accepted = CountColumn(verbose_name="Accepted")
     rows_rejected = CountColumn(verbose_name="Rejected")
-    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="Y-m-d H:i")
+    created_at = tables.Column(verbose_name="Uploaded")
 
     class Meta:
         model = VendorReport
@@ -33,6 +34,10 @@ class VendorReportTable(tables.Table):
             "rows_rejected",
             "created_at",
         )
+
+    def render_created_at(self, value, record: VendorReport) -> str:
+        """In the contract's time zone, labelled (its months are measured there)."""
+        return in_zone(value, record.contract.time_zone)
 
 
 class ReportLayoutTable(tables.Table):

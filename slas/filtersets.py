@@ -1,10 +1,13 @@
 """One FilterSet per model, shared by the browser lists and the API."""
 
 import django_filters
+from django.db.models import QuerySet
 
 from contracts.models import Contract, Process
 from core.catalogue import METRIC_CHOICES
 from core.filtersets import MonthFilter, SearchFilterSet
+from slas import selectors
+from slas.forms import PeriodForm
 from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
 from vendors.models import Provider
 
@@ -52,3 +55,37 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
             "chronic",
             "discrepancy",
         ]
+
+
+class SlaStatusFilterSet(ServiceLevelFilterSet):
+    """``/sla-status/``: the service level filters, the period shown, and the status in it.
+
+    ``period_from``/``period_to`` choose the months (default: each contract's last 12 months
+    of its term with data); ``status`` filters on the status of the latest result inside
+    them, so both are applied together in :meth:`filter_queryset`.
+    """
+
+    period_from = MonthFilter(
+        method="in_period", label="From month (YYYY-MM); default: the contract's last 12 months with data"
+    )
+    period_to = MonthFilter(method="in_period", label="To month (YYYY-MM); the latest month shown is the last inside")
+    status = django_filters.MultipleChoiceFilter(
+        choices=ComplianceStatus.choices,
+        field_name="latest_status",
+        label="Status of the latest result in the period (no_data when there is none)",
+    )
+
+    class Meta(ServiceLevelFilterSet.Meta):
+        form = PeriodForm
+        fields = [*ServiceLevelFilterSet.Meta.fields, "period_from", "period_to", "status"]
+
+    def in_period(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        """The period is applied with the results in :meth:`filter_queryset`, not as a row filter."""
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        cleaned = self.form.cleaned_data
+        queryset = selectors.with_period_results(
+            queryset, period_from=cleaned.get("period_from"), period_to=cleaned.get("period_to")
+        )
+        return super().filter_queryset(queryset)

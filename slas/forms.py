@@ -1,8 +1,12 @@
-"""Browser form for service levels."""
+"""Browser forms for service levels and the period their compliance is shown for."""
+
+from typing import Any
 
 from django import forms
 
+from core.filtersets import MonthField
 from slas.models import ServiceLevel
+from slas.periods import MonthWindow
 
 
 class ServiceLevelForm(forms.ModelForm):
@@ -27,3 +31,41 @@ class ServiceLevelForm(forms.ModelForm):
             "parameters": 'JSON. Service level: {"threshold_seconds": 20}; turnaround: {"hours": 24}; '
             'percentile: {"percentile": 90}.'
         }
+
+
+class PeriodForm(forms.Form):
+    """``period_from``/``period_to`` as ``YYYY-MM``: the sla-status API's and the contract page's period."""
+
+    period_from = MonthField(required=False, label="From month (YYYY-MM)")
+    period_to = MonthField(required=False, label="To month (YYYY-MM)")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first, last = cleaned.get("period_from"), cleaned.get("period_to")
+        if first and last and first > last:
+            self.add_error("period_to", f"The period cannot end ({last:%Y-%m}) before it starts ({first:%Y-%m}).")
+        return cleaned
+
+
+class ContractPeriodForm(PeriodForm):
+    """The contract page's period picker: two month inputs bounded to the contract's term."""
+
+    def __init__(self, *args: Any, term: MonthWindow, window: MonthWindow | None = None, **kwargs: Any) -> None:
+        if window is not None:
+            kwargs.setdefault("initial", {"period_from": f"{window.first:%Y-%m}", "period_to": f"{window.last:%Y-%m}"})
+        super().__init__(*args, **kwargs)
+        self.term = term
+        self.fields["period_from"].label = "From"
+        self.fields["period_to"].label = "To"
+        for field in self.fields.values():
+            field.widget = forms.DateInput(
+                attrs={"type": "month", "min": f"{term.first:%Y-%m}", "max": f"{term.last:%Y-%m}"}, format="%Y-%m"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in ("period_from", "period_to"):
+            month = cleaned.get(name)
+            if month and month not in self.term:
+                self.add_error(name, f"{month:%Y-%m} is outside the contract's term ({self.term}).")
+        return cleaned

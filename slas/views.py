@@ -15,6 +15,7 @@ from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import breakdowns, filtersets, forms, selectors, tables
 from slas.metrics import metric_formula, period_items
 from slas.models import ComplianceResult, ServiceLevel
+from slas.periods import MonthWindow, term_window
 from slas.services import month_period
 
 
@@ -23,23 +24,34 @@ class ServiceLevelDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["results"] = self.object.results.order_by("-period")[:12]
-        context["chart"] = sla_chart(self.object, list(reversed(context["results"])))
+        window = selectors.contract_window(contract=self.object.contract)
+        results = list(self.object.results.filter(period__range=(window.first, window.last)).order_by("period"))
+        context["window"] = window
+        context["results"] = results[::-1]
+        context["chart"] = sla_chart(self.object, results, window)
         return context
 
 
-def sla_chart(sla: ServiceLevel, results: list[ComplianceResult]) -> dict[str, Any]:
-    """Chart.js series: actual against expected and minimum, oldest month first."""
+def sla_chart(sla: ServiceLevel, results: list[ComplianceResult], window: MonthWindow) -> dict[str, Any]:
+    """Chart.js series over every month of ``window``: actual against expected and minimum.
+
+    A month without a result is a gap (``None``), so the x axis is the period asked for and
+    missing months show as missing rather than being squeezed out.
+    """
+    by_month = {r.period: r for r in results}
+    months = window.months()
+    points = [by_month.get(month) for month in months]
     return {
         "id": sla.pk,
         "script_id": f"sla-chart-{sla.pk}",
         "title": sla.display_name,
         "unit": sla.metric_info.unit,
-        "labels": [f"{r.period:%Y-%m}" for r in results],
-        "actual": [r.actual for r in results],
-        "expected": [float(r.expected_level) for r in results],
-        "minimum": [float(r.minimum_level) for r in results],
-        "status": [r.status for r in results],
+        "period": str(window),
+        "labels": [f"{month:%Y-%m}" for month in months],
+        "actual": [r.actual if r else None for r in points],
+        "expected": [float(r.expected_level if r else sla.expected_level) for r in points],
+        "minimum": [float(r.minimum_level if r else sla.minimum_level) for r in points],
+        "status": [r.status if r else "no_data" for r in points],
     }
 
 
@@ -103,14 +115,33 @@ def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, Any] | None:
-    """The contract page's service levels, their charts and the credit statements."""
+    """The contract page's service levels, their charts and the credit statements, for one period.
+
+    The period comes from the page's picker (``?period_from=&period_to=``, bounded to the
+    term); by default the contract's last 12 months with data, wherever they lie in time.
+    """
     if not request.user.has_perm("slas.view_complianceresult"):
         return None
+    term = term_window(contract.start_date, contract.end_date)
+    asked = forms.ContractPeriodForm(request.GET, term=term) if _asks_period(request) else None
+    period = asked.cleaned_data if asked is not None and asked.is_valid() else {}
+    window = selectors.contract_window(contract=contract, **period)
+    # An invalid request keeps what the user typed, with the errors; otherwise the picker shows the window.
+    picker = asked if asked is not None and asked.errors else forms.ContractPeriodForm(term=term, window=window)
     slas = []
-    for sla, results in selectors.contract_compliance(contract_id=contract.pk):
-        slas.append({"sla": sla, "latest": results[-1] if results else None, "chart": sla_chart(sla, results)})
+    for sla, results in selectors.contract_compliance(contract_id=contract.pk, window=window):
+        latest = results[-1] if results else None
+        slas.append({"sla": sla, "latest": latest, "chart": sla_chart(sla, results, window)})
     return {
         "contract": contract,
+        "term": term,
+        "window": window,
+        "period_form": picker,
         "slas": slas,
-        "statements": contract.credit_statements.order_by("-period")[:12],
+        "has_results": any(p["latest"] for p in slas),
+        "statements": selectors.contract_credit_statements(contract_id=contract.pk, window=window),
     }
+
+
+def _asks_period(request: HttpRequest) -> bool:
+    return any(request.GET.get(name) for name in ("period_from", "period_to"))

@@ -6,8 +6,12 @@ on every page: ``{{ result.actual|measure:sla.metric }}`` → ``52.08 %``,
 ``{{ statement.total_credit|money:contract.currency }}`` → ``7,656.75 EUR``.
 """
 
+import datetime as dt
+import zoneinfo
+
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
 
 from core import formatting
 
@@ -92,3 +96,24 @@ def price(value: object, currency: str = "") -> str:
 def number(value: object) -> str:
     """A plain number without trailing zeros, thousands grouped: ``42``, ``2.5``, ``1,250``."""
     return formatting.significant(value)
+
+
+def in_zone(value: dt.datetime | None, zone: dt.tzinfo | str | None) -> str:
+    """An instant as wall-clock time in ``zone``, labelled with it: ``2026-10-03 14:05 (Europe/Lisbon)``.
+
+    Contracts measure their months in their own time zone, so their times are shown in it
+    too, and say which zone they are in (the server keeps UTC). ``{{ value|in_zone:contract.time_zone }}``.
+    """
+    if not isinstance(value, dt.datetime):
+        return "" if value is None else str(value)
+    if zone in (None, ""):
+        zone = timezone.get_current_timezone()
+    elif not isinstance(zone, dt.tzinfo):
+        try:
+            zone = zoneinfo.ZoneInfo(str(zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return f"{value:%Y-%m-%d %H:%M %Z}".strip()
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    label = getattr(zone, "key", None) or str(zone)
+    return f"{value.astimezone(zone):%Y-%m-%d %H:%M} ({label})"

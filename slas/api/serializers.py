@@ -107,7 +107,7 @@ class TrendPointSerializer(serializers.Serializer):
 
 
 class SlaStatusSerializer(serializers.ModelSerializer):
-    """A service level's latest period, with the trend of its last six."""
+    """A service level's latest month in the period, with the trend over the period."""
 
     contract = serializers.CharField(source="contract.reference", read_only=True)
     provider = serializers.CharField(source="contract.provider.name", read_only=True)
@@ -177,7 +177,7 @@ class SlaStatusSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TrendPointSerializer(many=True))
     def get_trend(self, sla: ServiceLevel) -> list[dict]:
-        points = list(reversed(getattr(sla, "recent_results", [])[:6]))
+        points = list(reversed(getattr(sla, "recent_results", [])))
         return [{"period": p.period.isoformat(), "actual": p.actual, "status": p.status} for p in points]
 
 

@@ -47,15 +47,19 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SlaStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The latest period of every service level: target, minimum, actual, status, trend, credit."""
+    """Each service level's latest month in the period: target, minimum, actual, status, credit, and the trend.
+
+    The period is ``period_from``…``period_to``; without them, each contract's last 12 months
+    of its term that have data (a contract that ended in 1999 shows 1999).
+    """
 
     queryset = ServiceLevel.objects.none()
     serializer_class = serializers.SlaStatusSerializer
-    filterset_class = filtersets.ServiceLevelFilterSet
+    filterset_class = filtersets.SlaStatusFilterSet  # adds the period and its results
     ordering_fields = ["metric", "contract__reference"]
 
     def get_queryset(self):
-        return selectors.sla_status_list(user=self.request.user)
+        return selectors.service_level_list(user=self.request.user)
 
 
 CreditsResponseSerializer = inline_serializer(

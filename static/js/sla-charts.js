@@ -1,5 +1,6 @@
 // Draws every <canvas data-sla-chart="ID"> from the JSON in <script id="ID"> (Django's json_script):
-// the actual value per month against the expected (target) and minimum levels.
+// the actual value per month against the expected (target) and minimum levels, over the months of
+// the period shown (labels "YYYY-MM"; a month without a result is a gap, not left out).
 (function () {
   const statusColour = { met: "#198754", at_risk: "#ffc107", breached: "#dc3545", insufficient_data: "#6c757d", no_data: "#adb5bd" };
   // Units and precision as core/formatting.py writes them on the pages: 52.08 %, 40.8 s, 1,234.
@@ -18,7 +19,7 @@
       data: {
         labels: data.labels,
         datasets: [
-          { label: "Actual", data: data.actual, borderColor: "#0d6efd", pointBackgroundColor: data.status.map(s => statusColour[s]), pointRadius: 5, spanGaps: true },
+          { label: "Actual", data: data.actual, borderColor: "#0d6efd", pointBackgroundColor: data.status.map(s => statusColour[s]), pointRadius: 5, spanGaps: false },
           { label: "Expected", data: data.expected, borderColor: "#198754", borderDash: [6, 4], pointRadius: 0 },
           { label: "Minimum", data: data.minimum, borderColor: "#dc3545", borderDash: [2, 3], pointRadius: 0 },
         ],
@@ -31,7 +32,10 @@
           title: { display: !!canvas.dataset.title, text: canvas.dataset.title },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, data.unit)}` } },
         },
-        scales: { y: { title: { display: true, text: data.unit } } },
+        scales: {
+          x: { title: { display: !!data.period, text: data.period } },
+          y: { title: { display: true, text: data.unit } },
+        },
       },
     });
   }
