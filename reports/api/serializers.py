@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from contracts.models import Contract, Process
+from core.api.fields import LookupRelatedField, MeasureField
 from reports import selectors, services
 from reports.models import ReportKind, ReportLayout, ReportLayoutVersion, VendorReport
 
@@ -85,7 +86,7 @@ class ProgressSerializer(serializers.Serializer):
     rows_read = serializers.IntegerField()
     rows_accepted = serializers.IntegerField()
     rows_rejected = serializers.IntegerField()
-    rows_per_second = serializers.FloatField(allow_null=True)
+    rows_per_second = MeasureField(decimal_places=1, allow_null=True)
     finished = serializers.BooleanField()
 
 
@@ -148,15 +149,13 @@ class VendorReportUploadSerializer(serializers.Serializer):
     """The multipart body of ``POST /api/v1/reports/``."""
 
     file = serializers.FileField()
-    contract = serializers.SlugRelatedField(
-        slug_field="reference", queryset=Contract.objects.all(), help_text="The contract's reference."
-    )
-    process = serializers.PrimaryKeyRelatedField(queryset=Process.objects.all(), required=False, allow_null=True)
+    contract = LookupRelatedField(queryset=Contract.objects.all(), slug_field="reference")
+    process = LookupRelatedField(queryset=Process.objects.all(), slug_field="name", required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.WORK_ITEMS)
     month = serializers.CharField(required=False, help_text="YYYY-MM; or give period_start and period_end.")
     period_start = serializers.DateField(required=False)
     period_end = serializers.DateField(required=False)
-    layout = serializers.PrimaryKeyRelatedField(queryset=ReportLayout.objects.all(), required=False, allow_null=True)
+    layout = LookupRelatedField(queryset=ReportLayout.objects.all(), slug_field="name", required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("month"):
