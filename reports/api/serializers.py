@@ -128,6 +128,7 @@ class VendorReportSerializer(serializers.ModelSerializer):
             "failure_reason",
             "errors",
             "superseded_by",
+            "reinstated_at",
             "file_url",
             "rejected_rows_url",
         ]
