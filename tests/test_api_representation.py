@@ -11,7 +11,6 @@ from django.core.management import call_command
 
 from reports.models import ReportLayout, VendorReport
 from reports.parsing.layout import canonical_config
-from reports.services import layout_save
 from slas.models import ComplianceResult, ServiceLevel
 from tests.compliance.test_compliance_api import portfolio  # noqa: F401 (fixture)
 from tests.factories import ContractFactory, ProcessFactory, ProviderFactory
@@ -155,12 +154,21 @@ def test_contract_is_created_with_provider_and_process_names(ops_api):
     assert body["unit_price"] == "1.2500" and body["credit_cap"] == "1000.00"
 
 
-def test_report_is_uploaded_with_contract_reference_and_layout_name(
-    ops_api, ops_user, django_capture_on_commit_callbacks
-):
+def test_report_is_uploaded_with_contract_reference_and_layout_name(ops_api, django_capture_on_commit_callbacks):
     contract = ContractFactory(reference="MSA-UP")
-    layout = ReportLayout(provider=contract.provider, name="Vendor CSV", kind="work_items")
-    layout_save(layout, config=canonical_config("work_items"), user=ops_user)
+    created = ops_api.post(
+        "/api/v1/report-layouts/",
+        {
+            "provider": contract.provider.name,
+            "name": "Vendor CSV",
+            "kind": "work_items",
+            "config": canonical_config("work_items"),
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    layout = ReportLayout.objects.get(pk=created.json()["id"])
+    assert layout.provider == contract.provider
     data = {
         "file": SimpleUploadedFile("october.csv", canonical_csv([work_item(n) for n in range(5)])),
         "contract": "MSA-UP",
@@ -181,3 +189,31 @@ def test_report_is_uploaded_with_contract_reference_and_layout_name(
     )
     by_id = ops_api.post("/api/v1/reports/", data, format="multipart")
     assert by_id.status_code == 202, by_id.json()
+
+
+def test_a_layout_name_is_looked_up_among_the_contract_providers_layouts(ops_api):
+    contract = ContractFactory(reference="MSA-AMB")
+    layouts = []
+    for provider in (ProviderFactory(), contract.provider, ProviderFactory()):
+        created = ops_api.post(
+            "/api/v1/report-layouts/",
+            {"provider": provider.pk, "name": "Export", "kind": "work_items", "config": canonical_config("work_items")},
+            format="json",
+        )
+        assert created.status_code == 201, created.json()
+        layouts.append(created.json()["id"])
+    data = {"contract": "MSA-AMB", "month": "2026-10", "layout": "Export"}
+    response = ops_api.post(
+        "/api/v1/reports/",
+        {**data, "file": SimpleUploadedFile("october.csv", canonical_csv([work_item(1)]))},
+        format="multipart",
+    )
+    assert response.status_code == 202, response.json()
+    assert response.json()["layout"] == layouts[1]
+    elsewhere = {**data, "contract": ContractFactory().reference}
+    response = ops_api.post(
+        "/api/v1/reports/",
+        {**elsewhere, "file": SimpleUploadedFile("october.csv", canonical_csv([work_item(2)]))},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "Export" in str(response.json()["layout"])

@@ -125,6 +125,10 @@ class LookupRelatedField(serializers.PrimaryKeyRelatedField):
     def _model_name(self) -> str:
         return str(self.queryset.model._meta.verbose_name)
 
+    def narrow_by_key(self, queryset: models.QuerySet) -> models.QuerySet:
+        """Where a natural key is unique only within a scope (a layout name per provider), narrow here."""
+        return queryset
+
     def to_internal_value(self, data: Any) -> models.Model:
         queryset = self.get_queryset()
         if isinstance(data, bool) or not isinstance(data, int | str):
@@ -134,7 +138,7 @@ class LookupRelatedField(serializers.PrimaryKeyRelatedField):
                 return queryset.get(pk=data)
             text = data.strip()
             try:
-                return queryset.get(**{self.slug_field: text})
+                return self.narrow_by_key(queryset).get(**{self.slug_field: text})
             except ObjectDoesNotExist:
                 if text.isdigit():
                     return queryset.get(pk=int(text))

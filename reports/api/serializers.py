@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from rest_framework import serializers
 
 from contracts.models import Contract, Process
 from core.api.fields import LookupRelatedField, MeasureField
 from reports import selectors, services
 from reports.models import ReportKind, ReportLayout, ReportLayoutVersion, VendorReport
+from vendors.models import Provider
 
 
 class ReportLayoutVersionSerializer(serializers.ModelSerializer):
@@ -21,6 +23,7 @@ class ReportLayoutSerializer(serializers.ModelSerializer):
     """A layout with its current config; writing ``config`` saves a new version."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:reportlayout-detail")
+    provider = LookupRelatedField(queryset=Provider.objects.all(), slug_field="name", required=False, allow_null=True)
     config = serializers.JSONField(write_only=True)
     current_version = ReportLayoutVersionSerializer(read_only=True)
 
@@ -146,6 +149,17 @@ class VendorReportSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(f"/api/v1/reports/{report.pk}/rejected-rows/")
 
 
+class _UploadLayoutField(LookupRelatedField):
+    """A layout's id or name; a name is looked for among the contract's provider's and the shared layouts."""
+
+    def narrow_by_key(self, queryset):
+        try:
+            contract = self.parent.fields["contract"].to_internal_value(self.parent.initial_data.get("contract"))
+        except serializers.ValidationError:
+            return queryset  # the contract field reports its own error
+        return queryset.filter(Q(provider_id=contract.provider_id) | Q(provider__isnull=True))
+
+
 class VendorReportUploadSerializer(serializers.Serializer):
     """The multipart body of ``POST /api/v1/reports/``."""
 
@@ -156,7 +170,7 @@ class VendorReportUploadSerializer(serializers.Serializer):
     month = serializers.CharField(required=False, help_text="YYYY-MM; or give period_start and period_end.")
     period_start = serializers.DateField(required=False)
     period_end = serializers.DateField(required=False)
-    layout = LookupRelatedField(queryset=ReportLayout.objects.all(), slug_field="name", required=False, allow_null=True)
+    layout = _UploadLayoutField(queryset=ReportLayout.objects.all(), slug_field="name", required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("month"):
