@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -102,7 +102,13 @@ class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         body = self.get_serializer(report).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 
-    @extend_schema(request=None, responses={202: report_serializers.VendorReportSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: report_serializers.VendorReportSerializer,
+            409: OpenApiResponse(description="The report is not superseded, or another report overlaps its period."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def reinstate(self, request, pk=None):
         """Make a superseded report current again (operations).

@@ -124,3 +124,17 @@ def test_rejected_rows_csv_keeps_the_raw_row_of_a_duplicate_id(contract, importe
     raw = json.loads(duplicate["raw_row"])
     assert raw["item_id"] == "T-1" and raw["agent"] == "Dup"
     assert json.loads(lines[8]["raw_row"])["outcome"] == "??"
+
+
+def test_reuploading_a_superseded_file_in_the_browser_links_to_reinstating_it(contract, replaced, client, ops_user):
+    first, _second = replaced
+    client.force_login(ops_user)
+    data = {
+        "contract": contract.pk,
+        "kind": "work_items",
+        "month": "2026-10",
+        "file": SimpleUploadedFile("first.csv", canonical_csv([work_item(n) for n in range(10)])),
+    }
+    page = client.post("/reports/upload/", data, follow=True).content.decode()
+    assert f"reinstate report #{first.pk}" in page and f'href="{first.get_absolute_url()}"' in page
+    assert "Open it to reinstate it" in page
