@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reports.models.ReportKind",
         "ServiceLevelKindEnum": "slas.models.ServiceLevel.Kind",
         "CertificationKindEnum": "vendors.models.Certification.Kind",
+        "ComplianceStatusEnum": "slas.models.ComplianceStatus",
     },
 }
 

@@ -137,6 +137,11 @@ class VendorReport(TimeStampedModel):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
     )
+    reinstated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a user brought this superseded report back; it then counts as newer than its replacement.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -32,15 +32,18 @@ class RejectedRows:
 
     def add_row(self, parsed: ParsedRow) -> None:
         self.rows += 1
-        raw = json.dumps(parsed.raw.values, default=str, ensure_ascii=False)
+        raw = _raw_text(parsed.raw.values)
         for error in parsed.errors:
             self._add(error, raw)
 
-    def add_file_error(self, error: RowError) -> None:
-        """A problem found after parsing (e.g. a duplicate id); counts as one rejected row."""
+    def add_file_error(self, error: RowError, *, raw: dict[str, Any] | None = None) -> None:
+        """A problem found after parsing (e.g. a duplicate id); counts as one rejected row.
+
+        ``raw`` is the row as the file has it, when the caller could find it again.
+        """
         if error.row is not None:
             self.rows += 1
-        self._add(error, "")
+        self._add(error, _raw_text(raw) if raw is not None else "")
 
     def _add(self, error: RowError, raw: str) -> None:
         self.errors += 1
@@ -56,3 +59,8 @@ class RejectedRows:
 
     def close(self) -> None:
         self._text.close()
+
+
+def _raw_text(values: dict[str, Any]) -> str:
+    """The raw row as JSON (column → value as found), the ``raw_row`` column of the CSV."""
+    return json.dumps(values, default=str, ensure_ascii=False)

@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -14,7 +14,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contracts.models import Contract, Process
@@ -24,7 +25,7 @@ from core.tasks import enqueue_on_commit
 from reports import progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
 from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
-from reports.parsing import FileError, Layout, LayoutError, parse_file
+from reports.parsing import FileError, Layout, LayoutError, iter_raw_rows, parse_file
 from reports.parsing.types import ParsedRow, RowError
 from reports.rejects import RejectedRows
 from reports.signals import report_processed
@@ -38,11 +39,21 @@ class DuplicateReportError(ValidationError):
 
     def __init__(self, existing: VendorReport) -> None:
         self.existing = existing
-        super().__init__(
+        message = (
             f"This file was already uploaded for {existing.contract.reference}, {existing.period_label} "
-            f"(report #{existing.pk}, {existing.get_status_display().lower()}).",
-            code="duplicate",
+            f"(report #{existing.pk}, {existing.get_status_display().lower()})."
         )
+        if existing.status == VendorReport.Status.SUPERSEDED:
+            replaced_by = f" by report #{existing.superseded_by_id}" if existing.superseded_by_id else ""
+            message += (
+                f" It was superseded{replaced_by}; reinstate report #{existing.pk} to make it current again "
+                "instead of uploading it anew."
+            )
+        super().__init__(message, code="duplicate")
+
+    @property
+    def can_reinstate(self) -> bool:
+        return self.existing.status == VendorReport.Status.SUPERSEDED
 
 
 class FileTooLargeError(ValidationError):
@@ -383,8 +394,37 @@ def _load_work_items(
     state.phase = "checking duplicates"
     state.bytes_read = report.size
     progress.publish(report.pk, state)
-    for error in remove_duplicate_items(report):
-        rejected.add_file_error(error)
+    for error, raw in _with_raw_rows(report, layout, remove_duplicate_items(report)):
+        rejected.add_file_error(error, raw=raw)
+
+
+def _with_raw_rows(
+    report: VendorReport, layout: Layout, errors: list[RowError]
+) -> Iterator[tuple[RowError, dict[str, Any] | None]]:
+    """Pair row errors found after loading (duplicate ids) with their rows as the file has them.
+
+    Duplicates are found in SQL once every row is loaded, when the raw rows are long gone;
+    rather than keep every raw row in memory, the stored file is read once more, only when
+    there are duplicates, and the rows are picked out by number (errors in row order).
+    """
+    if not errors:
+        return
+    pending = iter(sorted(errors, key=lambda e: e.row or 0))
+    current = next(pending, None)
+    with report.file.storage.open(report.file.name, "rb") as handle:
+        rows = iter_raw_rows(handle, filename=report.original_name, layout=layout)
+        try:
+            for raw in rows:
+                while current is not None and (current.row or 0) <= raw.number:
+                    yield current, raw.values if current.row == raw.number else None
+                    current = next(pending, None)
+                if current is None:
+                    break
+        finally:
+            rows.close()
+    while current is not None:
+        yield current, None
+        current = next(pending, None)
 
 
 def _load_kpi_claims(report: VendorReport, layout: Layout, handle: IO[bytes], rejected: RejectedRows, counts: _Counts):
@@ -455,21 +495,33 @@ def _same_slot(report: VendorReport):
     ).exclude(pk=report.pk)
 
 
+def _slot_time(report: VendorReport) -> dt.datetime:
+    """When the report entered its slot: its upload, or its reinstatement if later."""
+    return report.reinstated_at or report.created_at
+
+
+def _by_slot_time(queryset: QuerySet[VendorReport]) -> QuerySet[VendorReport]:
+    return queryset.annotate(slot_time=Coalesce("reinstated_at", "created_at"))
+
+
 def _newer_completed(report: VendorReport) -> VendorReport | None:
     return (
-        _same_slot(report)
-        .filter(status=VendorReport.Status.COMPLETED, created_at__gt=report.created_at)
-        .order_by("-created_at")
+        _by_slot_time(_same_slot(report))
+        .filter(status=VendorReport.Status.COMPLETED, slot_time__gt=_slot_time(report))
+        .order_by("-slot_time")
         .first()
     )
 
 
 def _supersede_older(report: VendorReport) -> list[VendorReport]:
-    """Replace the rows of older completed reports for the same slot, in this transaction."""
+    """Replace the rows of older completed reports for the same slot, in this transaction.
+
+    "Older" goes by slot time, so a reinstated report replaces the one that had replaced it.
+    """
     older = list(
-        _same_slot(report)
+        _by_slot_time(_same_slot(report))
         .select_for_update()
-        .filter(status=VendorReport.Status.COMPLETED, created_at__lte=report.created_at)
+        .filter(status=VendorReport.Status.COMPLETED, slot_time__lte=_slot_time(report))
     )
     _mark_superseded(older, by=report)
     return older
@@ -484,6 +536,61 @@ def _mark_superseded(reports: list[VendorReport], *, by: VendorReport) -> None:
     VendorReport.objects.filter(pk__in=ids).update(
         status=VendorReport.Status.SUPERSEDED, superseded_by=by, finished_at=timezone.now()
     )
+
+
+@transaction.atomic
+def report_reinstate(report: VendorReport, *, user: AbstractBaseUser | None = None) -> VendorReport:
+    """Make a superseded report current again; the report that replaced it is superseded in turn.
+
+    A superseded report's rows were deleted when it was replaced, so the stored original is
+    imported again through the normal task, with the layout version it was read with. The
+    report counts as entering its slot now (``reinstated_at``): the import loads its rows and
+    supersedes the current report in one transaction (``_supersede_older``), so the slot is
+    never empty and, should the import fail, the current report stays. The finished import
+    sends ``report_processed`` as any import does, which recomputes compliance.
+    Raises ``ValidationError`` if the report is not superseded or another live report
+    overlaps its period.
+    """
+    Contract.objects.select_for_update().filter(pk=report.contract_id).first()
+    locked = VendorReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status != VendorReport.Status.SUPERSEDED:
+        raise ValidationError(
+            f"Report #{locked.pk} is {locked.get_status_display().lower()}; "
+            "only a superseded report can be reinstated.",
+            code="not_superseded",
+        )
+    overlapping = _overlapping(locked.contract, locked.process, locked.kind, locked.period_start, locked.period_end)
+    if overlapping is not None:
+        raise ValidationError(
+            f"Report #{overlapping.pk} covers {overlapping.period_label}, which overlaps this report's period "
+            f"{locked.period_label}; it cannot be reinstated beside it.",
+            code="overlap",
+        )
+    old_rejected = locked.rejected_rows_file.name
+    VendorReport.objects.filter(pk=locked.pk).update(
+        status=VendorReport.Status.QUEUED,
+        superseded_by=None,
+        reinstated_at=timezone.now(),
+        attempts=0,
+        rows_read=0,
+        rows_accepted=0,
+        rows_rejected=0,
+        started_at=None,
+        finished_at=None,
+        errors=[],
+        failure_reason="",
+        rejected_rows_file="",
+        updated_at=timezone.now(),
+    )
+    logger.info("report %s reinstated by %s", locked.pk, user)
+    if old_rejected:
+        storage = locked.rejected_rows_file.storage
+        transaction.on_commit(lambda: storage.delete(old_rejected))
+    from reports.tasks import import_report
+
+    enqueue_on_commit(import_report, locked.pk)
+    locked.refresh_from_db()
+    return locked
 
 
 def _finish_failed(

@@ -64,11 +64,10 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         try:
             report = services.report_submit(form.submission(user=request.user, source=VendorReport.Source.BROWSER))
         except services.DuplicateReportError as exc:
+            link = "Open it to reinstate it" if exc.can_reinstate else "Open the first upload"
             messages.error(
                 request,
-                format_html(
-                    '{} <a href="{}">Open the first upload</a>.', exc.messages[0], exc.existing.get_absolute_url()
-                ),
+                format_html('{} <a href="{}">{}</a>.', exc.messages[0], exc.existing.get_absolute_url(), link),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -114,6 +113,25 @@ def report_preview(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
     return render(request, "reports/_preview.html", {"form": form, "preview": preview})
+
+
+@login_required
+@permission_required("reports.add_vendorreport", raise_exception=True)
+@require_POST
+def report_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a superseded report current again: its file is imported anew and replaces the current one."""
+    report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
+    try:
+        report = services.report_reinstate(report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        report.refresh_from_db()  # in the embedded mode the import has already run
+        if report.status == VendorReport.Status.COMPLETED:
+            messages.success(request, f"Report #{report.pk} is current again.")
+        else:
+            messages.success(request, f"Report #{report.pk} is being imported again; it replaces the current one.")
+    return redirect(report)
 
 
 @login_required

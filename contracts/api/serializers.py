@@ -3,7 +3,9 @@
 from rest_framework import serializers
 
 from contracts.models import Contract, Process, ServiceCategory
+from core.api.fields import LookupRelatedField
 from core.api.serializers import ValidatedModelSerializer
+from vendors.models import Provider
 
 
 class ServiceCategorySerializer(serializers.ModelSerializer):
@@ -14,6 +16,7 @@ class ServiceCategorySerializer(serializers.ModelSerializer):
 
 class ProcessSerializer(ValidatedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:process-detail")
+    category = LookupRelatedField(queryset=ServiceCategory.objects.all(), slug_field="code")
 
     class Meta:
         model = Process
@@ -31,12 +34,15 @@ class ProcessSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        money_fields = ["baseline_cost_per_unit"]
 
 
 class ContractSerializer(ValidatedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:contract-detail")
     time_zone = serializers.CharField(default="UTC")
     notice_deadline = serializers.DateField(read_only=True)
+    provider = LookupRelatedField(queryset=Provider.objects.all(), slug_field="name")
+    processes = LookupRelatedField(queryset=Process.objects.all(), slug_field="name", many=True)
 
     class Meta:
         model = Contract
@@ -71,6 +77,8 @@ class ContractSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        money_fields = ["unit_price", "fte_rate", "fixed_monthly_fee", "credit_cap"]
+        percent_fields = ["at_risk_percent", "rejected_row_tolerance_percent", "credit_pool_limit_percent"]
 
     def to_representation(self, instance: Contract) -> dict:
         data = super().to_representation(instance)

@@ -3,11 +3,14 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from rest_framework import serializers
 
 from contracts.models import Contract, Process
+from core.api.fields import LookupRelatedField, MeasureField
 from reports import selectors, services
 from reports.models import ReportKind, ReportLayout, ReportLayoutVersion, VendorReport
+from vendors.models import Provider
 
 
 class ReportLayoutVersionSerializer(serializers.ModelSerializer):
@@ -20,6 +23,7 @@ class ReportLayoutSerializer(serializers.ModelSerializer):
     """A layout with its current config; writing ``config`` saves a new version."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:reportlayout-detail")
+    provider = LookupRelatedField(queryset=Provider.objects.all(), slug_field="name", required=False, allow_null=True)
     config = serializers.JSONField(write_only=True)
     current_version = ReportLayoutVersionSerializer(read_only=True)
 
@@ -86,7 +90,7 @@ class ProgressSerializer(serializers.Serializer):
     rows_read = serializers.IntegerField()
     rows_accepted = serializers.IntegerField()
     rows_rejected = serializers.IntegerField()
-    rows_per_second = serializers.FloatField(allow_null=True)
+    rows_per_second = MeasureField(decimal_places=1, allow_null=True)
     finished = serializers.BooleanField()
 
 
@@ -128,6 +132,7 @@ class VendorReportSerializer(serializers.ModelSerializer):
             "failure_reason",
             "errors",
             "superseded_by",
+            "reinstated_at",
             "file_url",
             "rejected_rows_url",
         ]
@@ -145,19 +150,28 @@ class VendorReportSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(f"/api/v1/reports/{report.pk}/rejected-rows/")
 
 
+class _UploadLayoutField(LookupRelatedField):
+    """A layout's id or name; a name is looked for among the contract's provider's and the shared layouts."""
+
+    def narrow_by_key(self, queryset):
+        try:
+            contract = self.parent.fields["contract"].to_internal_value(self.parent.initial_data.get("contract"))
+        except serializers.ValidationError:
+            return queryset  # the contract field reports its own error
+        return queryset.filter(Q(provider_id=contract.provider_id) | Q(provider__isnull=True))
+
+
 class VendorReportUploadSerializer(serializers.Serializer):
     """The multipart body of ``POST /api/v1/reports/``."""
 
     file = serializers.FileField()
-    contract = serializers.SlugRelatedField(
-        slug_field="reference", queryset=Contract.objects.all(), help_text="The contract's reference."
-    )
-    process = serializers.PrimaryKeyRelatedField(queryset=Process.objects.all(), required=False, allow_null=True)
+    contract = LookupRelatedField(queryset=Contract.objects.all(), slug_field="reference")
+    process = LookupRelatedField(queryset=Process.objects.all(), slug_field="name", required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.WORK_ITEMS)
     month = serializers.CharField(required=False, help_text="YYYY-MM; or give period_start and period_end.")
     period_start = serializers.DateField(required=False)
     period_end = serializers.DateField(required=False)
-    layout = serializers.PrimaryKeyRelatedField(queryset=ReportLayout.objects.all(), required=False, allow_null=True)
+    layout = _UploadLayoutField(queryset=ReportLayout.objects.all(), slug_field="name", required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("month"):

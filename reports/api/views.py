@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -25,6 +25,13 @@ class PayloadTooLarge(APIException):
 class DuplicateReport(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "duplicate"
+
+
+class ReportConflict(APIException):
+    """The report's state does not allow the action (e.g. reinstating a report that is current)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class ReportLayoutViewSet(SelectorModelViewSet):
@@ -83,14 +90,38 @@ class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         except services.FileTooLargeError as exc:
             raise PayloadTooLarge(exc.messages[0]) from exc
         except services.DuplicateReportError as exc:
-            raise DuplicateReport(
-                {
-                    "detail": exc.messages[0],
-                    "existing": request.build_absolute_uri(f"/api/v1/reports/{exc.existing.pk}/"),
-                }
-            ) from exc
+            body = {
+                "detail": exc.messages[0],
+                "existing": request.build_absolute_uri(f"/api/v1/reports/{exc.existing.pk}/"),
+            }
+            if exc.can_reinstate:
+                body["reinstate"] = request.build_absolute_uri(f"/api/v1/reports/{exc.existing.pk}/reinstate/")
+            raise DuplicateReport(body) from exc
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        body = self.get_serializer(report).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: report_serializers.VendorReportSerializer,
+            409: OpenApiResponse(description="The report is not superseded, or another report overlaps its period."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        """Make a superseded report current again (operations).
+
+        Its stored file is imported again; once loaded, the report that replaced it is
+        superseded in the same transaction and compliance is recomputed. ``202`` with the
+        report (``queued``); ``409`` if it is not superseded or another report overlaps its period.
+        """
+        report = self.get_object()
+        try:
+            report = services.report_reinstate(report, user=request.user)
+        except DjangoValidationError as exc:
+            raise ReportConflict(exc.messages[0]) from exc
         body = self.get_serializer(report).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 

@@ -3,12 +3,16 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer
+from contracts.models import Contract, Process
+from core.api.fields import LookupRelatedField, MeasureField, MoneyField, as_measure, as_money
+from core.api.serializers import ApiModelSerializer, ValidatedModelSerializer
 from slas.models import ComplianceResult, CreditStatement, ServiceLevel
 
 
 class ServiceLevelSerializer(ValidatedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:servicelevel-detail")
+    contract = LookupRelatedField(queryset=Contract.objects.all(), slug_field="reference")
+    process = LookupRelatedField(queryset=Process.objects.all(), slug_field="name")
     display_name = serializers.CharField(read_only=True)
     unit = serializers.CharField(source="metric_info.unit", read_only=True)
     direction = serializers.CharField(source="metric_info.direction", read_only=True)
@@ -36,6 +40,7 @@ class ServiceLevelSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        percent_fields = ["credit_allocation_percent"]
 
 
 class MetricParameterSerializer(serializers.Serializer):
@@ -56,14 +61,22 @@ class MetricSerializer(serializers.Serializer):
     parameters = MetricParameterSerializer(many=True)
 
 
-class ComplianceResultSerializer(serializers.ModelSerializer):
+def _breakdown() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="Named amounts and inputs, as strings."
+    )
+
+
+class ComplianceResultSerializer(ApiModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:complianceresult-detail")
     contract = serializers.CharField(source="service_level.contract.reference", read_only=True)
     provider = serializers.CharField(source="service_level.contract.provider.name", read_only=True)
     metric = serializers.CharField(source="service_level.metric", read_only=True)
     service_level_name = serializers.CharField(source="service_level.display_name", read_only=True)
     unit = serializers.CharField(source="service_level.metric_info.unit", read_only=True)
-    credit_owed = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    currency = serializers.CharField(source="service_level.contract.currency", read_only=True)
+    credit_owed = MoneyField(read_only=True, help_text="The credit, or 0 once earned back; in `currency`.")
+    credit_breakdown = _breakdown()
 
     class Meta:
         model = ComplianceResult
@@ -90,6 +103,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
             "claimed_value",
             "discrepancy",
             "credit_amount",
+            "currency",
             "credit_trigger",
             "credit_breakdown",
             "earned_back",
@@ -98,12 +112,18 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
             "computed_at",
         ]
         read_only_fields = fields
+        money_fields = ["credit_amount"]
 
 
 class TrendPointSerializer(serializers.Serializer):
     period = serializers.DateField()
-    actual = serializers.FloatField(allow_null=True)
+    actual = MeasureField(allow_null=True)
     status = serializers.CharField()
+
+
+class DiscrepancySerializer(serializers.Serializer):
+    claimed = MeasureField(allow_null=True, help_text="What the vendor's KPI summary claims.")
+    computed = MeasureField(allow_null=True, help_text="What the records show.")
 
 
 class SlaStatusSerializer(serializers.ModelSerializer):
@@ -114,9 +134,11 @@ class SlaStatusSerializer(serializers.ModelSerializer):
     process = serializers.CharField(source="process.name", read_only=True)
     name = serializers.CharField(source="display_name", read_only=True)
     unit = serializers.CharField(source="metric_info.unit", read_only=True)
-    target = serializers.DecimalField(source="expected_level", max_digits=14, decimal_places=4, read_only=True)
-    minimum = serializers.DecimalField(source="minimum_level", max_digits=14, decimal_places=4, read_only=True)
+    target = MeasureField(source="expected_level", read_only=True)
+    minimum = MeasureField(source="minimum_level", read_only=True)
+    currency = serializers.CharField(source="contract.currency", read_only=True)
     period = serializers.SerializerMethodField()
+    period_closed = serializers.SerializerMethodField()
     actual = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     credit = serializers.SerializerMethodField()
@@ -137,9 +159,11 @@ class SlaStatusSerializer(serializers.ModelSerializer):
             "target",
             "minimum",
             "period",
+            "period_closed",
             "actual",
             "status",
             "credit",
+            "currency",
             "chronic",
             "discrepancy",
             "trend",
@@ -153,36 +177,48 @@ class SlaStatusSerializer(serializers.ModelSerializer):
         latest = self._latest(sla)
         return latest.period.isoformat() if latest else None
 
+    def get_period_closed(self, sla: ServiceLevel) -> bool | None:
+        """Whether the latest period has ended (``False`` while the month runs; ``None`` without one)."""
+        latest = self._latest(sla)
+        return latest.period_closed if latest else None
+
+    @extend_schema_field(MeasureField(allow_null=True))
     def get_actual(self, sla: ServiceLevel) -> float | None:
         latest = self._latest(sla)
-        return latest.actual if latest else None
+        return as_measure(latest.actual) if latest else None
 
     def get_status(self, sla: ServiceLevel) -> str:
         latest = self._latest(sla)
         return latest.status if latest else "no_data"
 
+    @extend_schema_field(MoneyField(help_text="The latest period's credit owed, in `currency`."))
     def get_credit(self, sla: ServiceLevel) -> str:
         latest = self._latest(sla)
-        return str(latest.credit_owed) if latest else "0.00"
+        return as_money(latest.credit_owed if latest else 0)
 
     def get_chronic(self, sla: ServiceLevel) -> bool:
         latest = self._latest(sla)
         return bool(latest and latest.chronic)
 
+    @extend_schema_field(DiscrepancySerializer(allow_null=True))
     def get_discrepancy(self, sla: ServiceLevel) -> dict | None:
         latest = self._latest(sla)
         if not latest or not latest.discrepancy:
             return None
-        return {"claimed": latest.claimed_value, "computed": latest.actual}
+        return DiscrepancySerializer({"claimed": latest.claimed_value, "computed": latest.actual}).data
 
     @extend_schema_field(TrendPointSerializer(many=True))
     def get_trend(self, sla: ServiceLevel) -> list[dict]:
-        points = list(reversed(getattr(sla, "recent_results", [])))
-        return [{"period": p.period.isoformat(), "actual": p.actual, "status": p.status} for p in points]
+        points = list(reversed(getattr(sla, "recent_results", [])))  # the whole period, oldest first
+        return TrendPointSerializer(points, many=True).data
 
 
-class CreditLineSerializer(serializers.ModelSerializer):
+class CreditLineSerializer(ApiModelSerializer):
+    """One service level's line of a month's credit statement."""
+
     service_level_name = serializers.CharField(source="service_level.display_name", read_only=True)
+    currency = serializers.CharField(source="service_level.contract.currency", read_only=True)
+    credit_breakdown = _breakdown()
 
     class Meta:
         model = ComplianceResult
@@ -192,16 +228,22 @@ class CreditLineSerializer(serializers.ModelSerializer):
             "status",
             "actual",
             "credit_amount",
+            "currency",
             "credit_trigger",
             "earned_back",
             "chronic",
             "credit_breakdown",
         ]
+        read_only_fields = fields
+        money_fields = ["credit_amount"]
 
 
-class CreditStatementSerializer(serializers.ModelSerializer):
+class CreditStatementSerializer(ApiModelSerializer):
+    """A contract's service-credit account for one month; every amount in ``currency``."""
+
     contract = serializers.CharField(source="contract.reference")
     currency = serializers.CharField(source="contract.currency")
+    charges_breakdown = _breakdown()
 
     class Meta:
         model = CreditStatement
@@ -221,3 +263,12 @@ class CreditStatementSerializer(serializers.ModelSerializer):
             "note",
             "computed_at",
         ]
+        read_only_fields = fields
+        money_fields = ["charges", "at_risk_amount", "cap", "uncapped_total", "total_credit"]
+
+
+class CreditsSerializer(serializers.Serializer):
+    """``/contracts/{id}/credits/?month=``: the month's statement (``null`` before any) and its lines."""
+
+    statement = CreditStatementSerializer(allow_null=True)
+    lines = CreditLineSerializer(many=True)

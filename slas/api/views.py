@@ -1,7 +1,8 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
@@ -62,11 +63,6 @@ class SlaStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.service_level_list(user=self.request.user)
 
 
-CreditsResponseSerializer = inline_serializer(
-    "CreditsResponse", {"statement": drf_serializers.JSONField(), "lines": drf_serializers.JSONField()}
-)
-
-
 class ContractCreditsView(APIView):
     """``/contracts/{id}/credits/?month=``: a month's credit statement and its per-SLA lines.
 
@@ -76,16 +72,14 @@ class ContractCreditsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
-        responses=CreditsResponseSerializer,
+        responses=serializers.CreditsSerializer,
     )
     def get(self, request, contract: str):
         lookup = {"pk": contract} if contract.isdigit() else {"reference": contract}
         found = get_object_or_404(contract_list(user=request.user), **lookup)
-        month = MonthField(required=True).clean(request.query_params.get("month"))
+        try:
+            month = MonthField(required=True).clean(request.query_params.get("month"))
+        except DjangoValidationError as exc:
+            raise drf_serializers.ValidationError({"month": exc.messages}) from exc
         statement, lines = selectors.credit_statement(user=request.user, contract_id=found.pk, month=month)
-        return Response(
-            {
-                "statement": serializers.CreditStatementSerializer(statement).data if statement else None,
-                "lines": serializers.CreditLineSerializer(lines, many=True).data,
-            }
-        )
+        return Response(serializers.CreditsSerializer({"statement": statement, "lines": lines}).data)

@@ -68,7 +68,7 @@ def test_sla_status_gives_latest_closed_month_and_trend(portfolio, viewer_api, d
         body = viewer_api.get("/api/v1/sla-status/?page_size=100").json()
     rows = {(r["contract"], r["metric"]): r for r in body["results"]}
     bad = rows[("MSA-B", "service_level")]
-    assert bad["target"] == "80.0000" and bad["minimum"] == "75.0000"
+    assert bad["target"] == 80.0 and bad["minimum"] == 75.0
     assert [p["period"] for p in bad["trend"]][:3] == ["2026-08-01", "2026-09-01", "2026-10-01"]
     assert [p["status"] for p in bad["trend"]][:3] == ["breached", "breached", "breached"]
     assert rows[("MSA-A", "service_level")]["trend"][2]["actual"] == 100.0

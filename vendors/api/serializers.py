@@ -3,6 +3,7 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
+from core.api.fields import LookupRelatedField
 from core.api.serializers import ValidatedModelSerializer
 from vendors.models import Certification, Contact, Provider
 
@@ -32,12 +33,16 @@ class ProviderSerializer(CountryFieldMixin, ValidatedModelSerializer):
 
 
 class ContactSerializer(ValidatedModelSerializer):
+    provider = LookupRelatedField(queryset=Provider.objects.all(), slug_field="name")
+
     class Meta:
         model = Contact
         fields = ["id", "provider", "name", "role", "email", "phone", "is_primary", "created_at", "updated_at"]
 
 
 class CertificationSerializer(ValidatedModelSerializer):
+    provider = LookupRelatedField(queryset=Provider.objects.all(), slug_field="name")
+
     class Meta:
         model = Certification
         fields = ["id", "provider", "kind", "reference", "issued_on", "expires_on", "created_at", "updated_at"]
