@@ -411,7 +411,7 @@ def _with_raw_rows(
         return
     pending = iter(sorted(errors, key=lambda e: e.row or 0))
     current = next(pending, None)
-    with report.file.storage.open(report.file.name, "rb") as handle:
+    with report.file.storage.open(str(report.file.name), "rb") as handle:
         rows = iter_raw_rows(handle, filename=report.original_name, layout=layout)
         try:
             for raw in rows:
@@ -421,7 +421,7 @@ def _with_raw_rows(
                 if current is None:
                     break
         finally:
-            rows.close()
+            rows.close()  # type: ignore[attr-defined]  # a generator
     while current is not None:
         yield current, None
         current = next(pending, None)
@@ -507,7 +507,7 @@ def _by_slot_time(queryset: QuerySet[VendorReport]) -> QuerySet[VendorReport]:
 def _newer_completed(report: VendorReport) -> VendorReport | None:
     return (
         _by_slot_time(_same_slot(report))
-        .filter(status=VendorReport.Status.COMPLETED, slot_time__gt=_slot_time(report))
+        .filter(status=VendorReport.Status.COMPLETED, slot_time__gt=_slot_time(report))  # type: ignore[misc]
         .order_by("-slot_time")
         .first()
     )
@@ -521,7 +521,7 @@ def _supersede_older(report: VendorReport) -> list[VendorReport]:
     older = list(
         _by_slot_time(_same_slot(report))
         .select_for_update()
-        .filter(status=VendorReport.Status.COMPLETED, slot_time__lte=_slot_time(report))
+        .filter(status=VendorReport.Status.COMPLETED, slot_time__lte=_slot_time(report))  # type: ignore[misc]
     )
     _mark_superseded(older, by=report)
     return older
@@ -539,7 +539,7 @@ def _mark_superseded(reports: list[VendorReport], *, by: VendorReport) -> None:
 
 
 @transaction.atomic
-def report_reinstate(report: VendorReport, *, user: AbstractBaseUser | None = None) -> VendorReport:
+def report_reinstate(report: VendorReport, *, user: User | None = None) -> VendorReport:
     """Make a superseded report current again; the report that replaced it is superseded in turn.
 
     A superseded report's rows were deleted when it was replaced, so the stored original is

@@ -122,7 +122,7 @@ def report_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a superseded report current again: its file is imported anew and replaces the current one."""
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
     try:
-        report = services.report_reinstate(report, user=request.user)
+        report = services.report_reinstate(report, user=request.user)  # type: ignore[arg-type]  # signed in
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

@@ -40,7 +40,7 @@ class PeriodForm(forms.Form):
     period_to = MonthField(required=False, label="To month (YYYY-MM)")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, last = cleaned.get("period_from"), cleaned.get("period_to")
         if first and last and first > last:
             self.add_error("period_to", f"The period cannot end ({last:%Y-%m}) before it starts ({first:%Y-%m}).")

@@ -65,6 +65,7 @@ def requested_window(
     if period_from is None and period_to is None:
         return None
     if period_from is None:
+        assert period_to is not None
         period_from = add_months(period_to, 1 - months)
     if period_to is None:
         period_to = add_months(period_from, months - 1)

@@ -19,7 +19,7 @@ client gets numbers as numbers and money as strings.
 
 import decimal
 import math
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
@@ -71,8 +71,8 @@ class MeasureField(serializers.DecimalField):
             **kwargs,
         )
 
-    def to_representation(self, value: Any) -> float | None:
-        return as_measure(value, self.decimal_places)
+    def to_representation(self, value: Any) -> float | None:  # type: ignore[override]  # a number, not text
+        return as_measure(value, cast(int, self.decimal_places))
 
 
 @extend_schema_field({"type": "number", "format": "double", "minimum": 0, "example": 12.5})
@@ -95,8 +95,8 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("help_text", "An amount in the currency given by `currency`, as a decimal string.")
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
-        return as_money(value, self.decimal_places)
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]  # null stays null
+        return as_money(value, cast(int, self.decimal_places))
 
 
 class LookupRelatedField(serializers.PrimaryKeyRelatedField):
@@ -119,18 +119,20 @@ class LookupRelatedField(serializers.PrimaryKeyRelatedField):
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
-        if not self.help_text and self.queryset is not None:
+        queryset: Any = getattr(self, "queryset")  # noqa: B009  (a manager descriptor to the stubs)
+        if not self.help_text and queryset is not None:
             self.help_text = f"The {self._model_name()}'s id or its {self.slug_field}."
 
     def _model_name(self) -> str:
-        return str(self.queryset.model._meta.verbose_name)
+        queryset: Any = getattr(self, "queryset")  # noqa: B009  (a manager descriptor to the stubs)
+        return str(queryset.model._meta.verbose_name)
 
     def narrow_by_key(self, queryset: models.QuerySet) -> models.QuerySet:
         """Where a natural key is unique only within a scope (a layout name per provider), narrow here."""
         return queryset
 
     def to_internal_value(self, data: Any) -> models.Model:
-        queryset = self.get_queryset()
+        queryset = cast(models.QuerySet, self.get_queryset())
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
         try:
@@ -157,7 +159,7 @@ class LookupRelatedFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         if direction == "response":
-            return build_basic_type(OpenApiTypes.INT)
+            return cast(dict[str, Any], build_basic_type(OpenApiTypes.INT))
         return {
             "oneOf": [
                 build_basic_type(OpenApiTypes.INT),

@@ -1,5 +1,7 @@
 """API representations of service levels and the metric catalogue."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -192,7 +194,7 @@ class SlaStatusSerializer(serializers.ModelSerializer):
         return latest.status if latest else "no_data"
 
     @extend_schema_field(MoneyField(help_text="The latest period's credit owed, in `currency`."))
-    def get_credit(self, sla: ServiceLevel) -> str:
+    def get_credit(self, sla: ServiceLevel) -> str | None:
         latest = self._latest(sla)
         return as_money(latest.credit_owed if latest else 0)
 
@@ -208,7 +210,7 @@ class SlaStatusSerializer(serializers.ModelSerializer):
         return DiscrepancySerializer({"claimed": latest.claimed_value, "computed": latest.actual}).data
 
     @extend_schema_field(TrendPointSerializer(many=True))
-    def get_trend(self, sla: ServiceLevel) -> list[dict]:
+    def get_trend(self, sla: ServiceLevel) -> Any:
         points = list(reversed(getattr(sla, "recent_results", [])))  # the whole period, oldest first
         return TrendPointSerializer(points, many=True).data
 
