@@ -98,6 +98,7 @@ def number(value: object) -> str:
     return formatting.significant(value)
 
 
+@register.filter
 def in_zone(value: dt.datetime | None, zone: dt.tzinfo | str | None) -> str:
     """An instant as wall-clock time in ``zone``, labelled with it: ``2026-10-03 14:05 (Europe/Lisbon)``.
 
