@@ -3,18 +3,21 @@
 import csv
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
+from contracts.selectors import contract_list
 from core.catalogue import CATALOGUE
 from core.spreadsheets import safe_row
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
-from slas import filtersets, forms, selectors, tables
+from slas import filtersets, forms, selectors, services, tables
 from slas.metrics import period_items
-from slas.models import ComplianceResult, ServiceLevel
+from slas.models import ComplianceResult, RecomputeRun, ServiceLevel
 from slas.services import month_period
 
 
@@ -25,7 +28,21 @@ class ServiceLevelDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["results"] = self.object.results.order_by("-period")[:12]
         context["chart"] = sla_chart(self.object, list(reversed(context["results"])))
+        context["recompute_runs"] = recompute_runs(self.object.contract_id, service_level_id=self.object.pk)
         return context
+
+
+def recompute_runs(contract_id: int, *, service_level_id: int | None = None, limit: int = 5) -> list[dict[str, Any]]:
+    """The latest recompute runs of a contract and what each changed (for one SLA if given)."""
+    runs = []
+    for run in RecomputeRun.objects.filter(contract_id=contract_id).select_related("requested_by")[: limit * 4]:
+        changes = run.changes if service_level_id is None else run.changes_for(service_level_id)
+        if service_level_id is not None and not changes and run.service_level_id != service_level_id:
+            continue
+        runs.append({"run": run, "changes": changes})
+        if len(runs) == limit:
+            break
+    return runs
 
 
 def sla_chart(sla: ServiceLevel, results: list[ComplianceResult]) -> dict[str, Any]:
@@ -115,4 +132,35 @@ def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, 
         "contract": contract,
         "slas": slas,
         "statements": contract.credit_statements.order_by("-period")[:12],
+        "recompute_runs": recompute_runs(contract.pk),
+        "can_recompute": request.user.has_perm("slas.add_recomputerun"),
     }
+
+
+@login_required
+@permission_required("slas.add_recomputerun", raise_exception=True)
+@require_POST
+def contract_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contract page's "Recompute" button: every month of the term up to now."""
+    contract = get_object_or_404(contract_list(user=request.user), pk=pk)
+    run = services.request_recompute(
+        contract=contract,
+        trigger=RecomputeRun.Trigger.MANUAL,
+        reason=f"Requested by {request.user.get_username()} on the contract page.",
+        user=request.user,
+    )
+    run.refresh_from_db()  # finished already when tasks run eagerly (the embedded mode)
+    if not run.month_count:
+        messages.info(request, f"{contract.reference} has no month of its term up to now to recompute.")
+    elif run.finished_at:
+        changed = len(run.changes)
+        messages.success(
+            request,
+            f"Recomputed {run.month_count} month(s) of {contract.reference}: "
+            + (f"{changed} result(s) changed (see Recent recomputes)." if changed else "nothing changed."),
+        )
+    else:
+        messages.success(
+            request, f"Recompute of {run.month_count} month(s) of {contract.reference} queued; reload to see it."
+        )
+    return redirect(contract)
