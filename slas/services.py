@@ -323,11 +323,12 @@ def affected_months(contract: Contract, changed: Iterable[dt.date], *, now: dt.d
     Those months and the later ones whose credits and flags depend on them, bounded by the
     contract's term and the current month: nothing before the term, after it or in the future.
     """
-    changed = [month_start(m) for m in changed]
     term = term_months(contract, now=now)
-    if not changed or not term:
+    # A month outside the term (or not begun) has no result, so it can change no later one.
+    changed = [m for m in {month_start(m) for m in changed} if term and term[0] <= m <= term[-1]]
+    if not changed:
         return []
-    first = max(min(changed), term[0])
+    first = min(changed)
     last = min(add_months(max(changed), dependent_horizon(contract)), term[-1])
     return _month_range(first, last)
 
