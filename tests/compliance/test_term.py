@@ -330,3 +330,21 @@ def test_an_ended_contract_does_not_read_active(contract_1999, client, viewer_us
     body = viewer_api.get(f"/api/v1/contracts/{contract_1999.pk}/").json()
     assert body["status"] == "expired"
     assert viewer_api.get(f"/api/v1/contracts/{running.pk}/").json()["status"] == "active"
+
+
+def test_the_status_filter_follows_the_dates(contract_1999, viewer_api):
+    running = ContractFactory(reference="MSA-NOW", end_date=dt.date.today() + dt.timedelta(days=400))
+    active = [c["reference"] for c in viewer_api.get("/api/v1/contracts/?status=active").json()["results"]]
+    expired = [c["reference"] for c in viewer_api.get("/api/v1/contracts/?status=expired").json()["results"]]
+    assert active == [running.reference] and expired == ["MSA-1999"]
+
+
+def test_a_shortened_term_takes_the_later_results_with_it(contract_1999, imported, django_capture_on_commit_callbacks):
+    imported(contract_1999, _calls_1999([5] * 10), period=FEB_1999)
+    contract_1999.end_date = dt.date(1999, 6, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        model_save(contract_1999)
+    assert _months(contract_1999) == [f"1999-{m:02d}" for m in range(1, 7)]
+    run = RecomputeRun.objects.get(trigger="contract")
+    assert "end date: 1999-12-31 → 1999-06-30" in run.reason
+    assert any(c["month"] == "1999-12" and c["new_status"] is None for c in run.changes)
