@@ -175,8 +175,9 @@ class ComplianceStatus(models.TextChoices):
 class ComplianceResult(models.Model):
     """How one service level did in one period, with the evidence and what it costs the vendor.
 
-    Expected and minimum levels are copied at computation time, so a later change of the
-    SLA does not rewrite history. Recomputing upserts by (service level, period).
+    Expected and minimum levels are copied at computation time: what the result was judged
+    against. Editing the SLA recomputes its results at once, and the ``RecomputeRun`` keeps
+    the old and new status and credit. Recomputing upserts by (service level, period).
     """
 
     class Source(models.TextChoices):

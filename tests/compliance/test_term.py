@@ -348,3 +348,20 @@ def test_a_shortened_term_takes_the_later_results_with_it(contract_1999, importe
     run = RecomputeRun.objects.get(trigger="contract")
     assert "end date: 1999-12-31 → 1999-06-30" in run.reason
     assert any(c["month"] == "1999-12" and c["new_status"] is None for c in run.changes)
+
+
+def test_a_process_not_on_the_contract_is_refused_at_upload(contract_1999, ops_api):
+    from tests.factories import ProcessFactory
+
+    other = ProcessFactory()
+    with pytest.raises(ValidationError) as exc:
+        submit(contract_1999, _calls_1999([5]), period=FEB_1999, process=other)
+    assert exc.value.message_dict["process"] == [f"“{other}” is not a process of contract MSA-1999."]
+    data = {
+        "file": SimpleUploadedFile("r.csv", _calls_1999([5])),
+        "contract": "MSA-1999",
+        "month": "1999-02",
+        "process": other.pk,
+    }
+    response = ops_api.post("/api/v1/reports/", data, format="multipart")
+    assert response.status_code == 400 and "is not a process of contract MSA-1999" in response.json()["process"][0]
