@@ -303,6 +303,10 @@ class RecomputeRun(models.Model):
         return months
 
     @property
+    def status(self) -> str:
+        return "finished" if self.finished_at else "queued"
+
+    @property
     def month_count(self) -> int:
         return len(self.months)
 

@@ -106,11 +106,26 @@ class RecomputeRequestSerializer(drf_serializers.Serializer):
         return MonthField(required=True).clean(value)
 
 
+class RecomputeChangeSerializer(drf_serializers.Serializer):
+    """One service level and month whose status or credit the run changed (null: no result)."""
+
+    service_level = drf_serializers.IntegerField()
+    service_level_name = drf_serializers.CharField()
+    month = drf_serializers.CharField(help_text="YYYY-MM")
+    old_status = drf_serializers.CharField(allow_null=True)
+    new_status = drf_serializers.CharField(allow_null=True)
+    old_credit = drf_serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    new_credit = drf_serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
 class RecomputeRunSerializer(drf_serializers.ModelSerializer):
     contract = drf_serializers.CharField(source="contract.reference", read_only=True)
     months = drf_serializers.SerializerMethodField()
-    requested_by = drf_serializers.CharField(source="requested_by.username", read_only=True, default=None)
-    status = drf_serializers.SerializerMethodField()
+    requested_by = drf_serializers.CharField(
+        source="requested_by.username", read_only=True, default=None, allow_null=True
+    )
+    status = drf_serializers.ChoiceField(choices=["queued", "finished"], read_only=True)
+    changes = RecomputeChangeSerializer(many=True, read_only=True)
 
     class Meta:
         model = RecomputeRun
@@ -126,12 +141,15 @@ class RecomputeRunSerializer(drf_serializers.ModelSerializer):
             "finished_at",
             "changes",
         ]
+        read_only_fields = fields
 
     def get_months(self, run: RecomputeRun) -> list[str]:
         return [f"{m:%Y-%m}" for m in run.months]
 
-    def get_status(self, run: RecomputeRun) -> str:
-        return "finished" if run.finished_at else "queued"
+
+RecomputeRequestError = inline_serializer(
+    "RecomputeRequestError", {"from_month": drf_serializers.ListField(child=drf_serializers.CharField())}
+)
 
 
 class ContractRecomputeView(APIView):
@@ -148,7 +166,7 @@ class ContractRecomputeView(APIView):
         request=RecomputeRequestSerializer,
         responses={
             202: RecomputeRunSerializer,
-            400: OpenApiResponse(ErrorResponse, description="A malformed from_month."),
+            400: OpenApiResponse(RecomputeRequestError, description="A malformed from_month."),
             401: OpenApiResponse(ErrorResponse, description="Not signed in."),
             403: OpenApiResponse(ErrorResponse, description="Only operations may recompute."),
             404: OpenApiResponse(ErrorResponse, description="No such contract (or not visible to you)."),

@@ -216,6 +216,7 @@ def test_recompute_endpoint_for_operations(contract_1999, ops_api, django_captur
     assert response.status_code == 202, response.json()
     body = response.json()
     assert body["contract"] == "MSA-1999" and body["trigger"] == "manual"
+    assert body["status"] == "finished" and body["requested_by"] == "ops-user"  # eager: done at the commit
     assert body["months"] == [f"1999-{m:02d}" for m in range(1, 13)]
     assert _months(contract_1999) == body["months"]
     run = RecomputeRun.objects.get(pk=body["id"])
