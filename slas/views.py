@@ -17,7 +17,7 @@ from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
 from slas import filtersets, forms, selectors, services, tables
 from slas.metrics import period_items
-from slas.models import ComplianceResult, RecomputeRun, ServiceLevel
+from slas.models import ComplianceResult, ComplianceStatus, RecomputeRun, ServiceLevel
 from slas.services import month_period
 
 
@@ -32,11 +32,18 @@ class ServiceLevelDetailView(ObjectDetailView):
         return context
 
 
+LABELS = dict(ComplianceStatus.choices)
+
+
 def recompute_runs(contract_id: int, *, service_level_id: int | None = None, limit: int = 5) -> list[dict[str, Any]]:
     """The latest recompute runs of a contract and what each changed (for one SLA if given)."""
     runs = []
     for run in RecomputeRun.objects.filter(contract_id=contract_id).select_related("requested_by")[: limit * 4]:
         changes = run.changes if service_level_id is None else run.changes_for(service_level_id)
+        changes = [
+            {**c, "old_status_display": LABELS.get(c["old_status"]), "new_status_display": LABELS.get(c["new_status"])}
+            for c in changes
+        ]
         if service_level_id is not None and not changes and run.service_level_id != service_level_id:
             continue
         runs.append({"run": run, "changes": changes})

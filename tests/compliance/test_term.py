@@ -162,7 +162,8 @@ def test_editing_a_target_recomputes_at_once_and_records_old_and_new(
     page = client.get(sla.get_absolute_url()).content.decode()
     assert "Recent recomputes" in page and "Service level changed" in page and "status-breached" in page
     page = client.get(contract_1999.get_absolute_url()).content.decode()
-    assert f'data-recompute-run="{run.pk}"' in page
+    assert f'data-recompute-run="{run.pk}"' in page and page.count("Recent recomputes") == 1
+    assert "Met</span>" in page and "Breached</span>" in page  # the statuses by their labels
 
 
 def test_editing_through_the_api_recomputes_too(contract_1999, imported, ops_api, django_capture_on_commit_callbacks):
