@@ -368,3 +368,13 @@ def test_a_process_not_on_the_contract_is_refused_at_upload(contract_1999, ops_a
     }
     response = ops_api.post("/api/v1/reports/", data, format="multipart")
     assert response.status_code == 400 and "is not a process of contract MSA-1999" in response.json()["process"][0]
+
+
+def test_counts_of_active_contracts_leave_ended_ones_out(contract_1999, client, viewer_user):
+    from overview.selectors import dashboard_summary
+    from vendors.selectors import provider_list
+
+    running = ContractFactory(provider=contract_1999.provider, end_date=dt.date.today() + dt.timedelta(days=400))
+    summary = dashboard_summary(user=viewer_user, today=dt.date.today())
+    assert summary["active_contract_count"] == 1
+    assert provider_list(user=viewer_user).get(pk=running.provider_id).active_contract_count == 1
