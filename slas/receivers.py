@@ -3,12 +3,14 @@
 Connected in ``SlasConfig.ready``. ``contracts`` and ``reports`` stay unaware of ``slas``:
 they save and announce, and these receivers decide what to recompute. The stored terms are
 read before a save and compared after it, so a save that changes nothing recomputes nothing
-and the run's reason names what did change.
+and the run's reason names what did change; the signed-in user of the request that saved
+(browser or API, through django-crum's middleware) is recorded as who asked.
 """
 
 from decimal import Decimal
 from typing import Any
 
+from crum import get_current_user
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -144,6 +146,7 @@ def recompute_after_service_level_saved(
             trigger=RecomputeRun.Trigger.SERVICE_LEVEL,
             reason=reason,
             service_level=instance,
+            user=get_current_user(),
         )
 
 
@@ -161,6 +164,7 @@ def recompute_after_service_level_deleted(sender: type[ServiceLevel], instance: 
             contract=contract,
             trigger=RecomputeRun.Trigger.SERVICE_LEVEL,
             reason=f"Service level “{instance.display_name}” deleted.",
+            user=get_current_user(),
         )
 
 
@@ -177,4 +181,5 @@ def recompute_after_contract_saved(
             contract=instance,
             trigger=RecomputeRun.Trigger.CONTRACT,
             reason="Contract terms changed: " + "; ".join(changes) + ".",
+            user=get_current_user(),
         )

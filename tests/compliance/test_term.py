@@ -174,6 +174,7 @@ def test_editing_through_the_api_recomputes_too(contract_1999, imported, ops_api
     assert response.status_code == 200, response.json()
     feb = ComplianceResult.objects.get(service_level=sla, period=dt.date(1999, 2, 1))
     assert feb.minimum_level == 80
+    assert RecomputeRun.objects.get(trigger="service_level").requested_by.username == "ops-user"
     # Saving again with nothing changed recomputes nothing.
     with django_capture_on_commit_callbacks(execute=True):
         ops_api.patch(f"/api/v1/service-levels/{sla.pk}/", {"minimum_level": "80.00"}, format="json")
@@ -378,3 +379,35 @@ def test_counts_of_active_contracts_leave_ended_ones_out(contract_1999, client, 
     summary = dashboard_summary(user=viewer_user, today=dt.date.today())
     assert summary["active_contract_count"] == 1
     assert provider_list(user=viewer_user).get(pk=running.provider_id).active_contract_count == 1
+
+
+def test_editing_in_the_browser_recomputes_and_names_who(
+    contract_1999, imported, client, ops_user, django_capture_on_commit_callbacks
+):
+    import json
+
+    imported(contract_1999, _calls_1999([5] * 8 + [50] * 2), period=FEB_1999)
+    sla = ServiceLevel.objects.get(contract=contract_1999, metric="service_level")
+    client.force_login(ops_user)
+    form = {
+        "contract": contract_1999.pk,
+        "process": sla.process_id,
+        "metric": sla.metric,
+        "name": "",
+        "parameters": json.dumps(sla.parameters),
+        "expected_level": "90",
+        "minimum_level": "85",
+        "measurement_period": "monthly",
+        "kind": "critical",
+        "weight": "1",
+        "credit_allocation_percent": "60",
+        "minimum_sample_size": "0",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("slas:servicelevel_edit", args=[sla.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ComplianceResult.objects.get(service_level=sla, period=dt.date(1999, 2, 1)).status == "breached"
+    run = RecomputeRun.objects.get(trigger="service_level")
+    assert run.requested_by == ops_user and "minimum level: 70 → 85" in run.reason
+    page = client.get(response.url).content.decode()
+    assert "Service level changed by ops-user" in page
