@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who saved a service level or contract, for the recompute run it triggers (slas.receivers).
+    "crum.CurrentRequestUserMiddleware",
 ]
 
 ROOT_URLCONF = "bpo_portal.urls"

@@ -1,6 +1,9 @@
 """One FilterSet per model, shared by the browser lists and the API."""
 
+import datetime as dt
+
 import django_filters
+from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Process, ServiceCategory
 from core.filtersets import SearchFilterSet
@@ -31,7 +34,7 @@ class ProcessFilterSet(SearchFilterSet):
 class ContractFilterSet(SearchFilterSet):
     search_fields = ("reference", "title", "provider__name")
     provider = django_filters.ModelMultipleChoiceFilter(queryset=Provider.objects.all())
-    status = django_filters.MultipleChoiceFilter(choices=Contract.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Contract.Status.choices, method="filter_status")
     pricing_model = django_filters.MultipleChoiceFilter(choices=Contract.PricingModel.choices)
     process = django_filters.ModelChoiceFilter(queryset=Process.objects.all(), field_name="processes")
     ends_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte")
@@ -40,3 +43,19 @@ class ContractFilterSet(SearchFilterSet):
     class Meta:
         model = Contract
         fields = ["q", "provider", "status", "pricing_model", "process", "auto_renew", "ends_before", "ends_after"]
+
+    def filter_status(self, queryset: QuerySet[Contract], name: str, values: list[str]) -> QuerySet[Contract]:
+        """By the status the list shows (``Contract.effective_status``): an ended contract is expired."""
+        if not values:
+            return queryset
+        today = dt.date.today()
+        ended = Q(status=Contract.Status.ACTIVE, end_date__lt=today)
+        wanted = Q()
+        for value in values:
+            if value == Contract.Status.ACTIVE:
+                wanted |= Q(status=value) & ~ended
+            elif value == Contract.Status.EXPIRED:
+                wanted |= Q(status=value) | ended
+            else:
+                wanted |= Q(status=value)
+        return queryset.filter(wanted)

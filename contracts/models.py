@@ -1,6 +1,7 @@
 """Outsourced processes and the contracts under which providers deliver them."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from timezone_field import TimeZoneField
 
 from core.models import TimeStampedModel
@@ -218,6 +220,27 @@ class Contract(TimeStampedModel):
                 errors[field] = f"A {self.get_pricing_model_display().lower()} contract needs a {label}."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def effective_status(self) -> str:
+        """The status as the dates have it: an active contract whose end date has passed has expired.
+
+        The stored status changes only when the nightly task runs (or someone edits it);
+        what users see must not call a contract that ended in 1999 "Active" meanwhile.
+        A draft stays a draft.
+        """
+        return self.status_on()
+
+    def status_on(self, today: dt.date | None = None) -> str:
+        """The effective status on ``today`` (default: today in the contract's time zone)."""
+        if self.status != self.Status.ACTIVE or self.end_date is None:
+            return self.status
+        if today is None:
+            today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(str(self.time_zone))).date()
+        return self.Status.EXPIRED if self.end_date < today else self.status
+
+    def get_effective_status_display(self) -> str:
+        return self.Status(self.effective_status).label
 
     @property
     def notice_deadline(self) -> dt.date | None:

@@ -36,6 +36,8 @@ class ContractTable(tables.Table):
     reference = tables.Column(linkify=True)
     provider = tables.Column(linkify=True)
     service_level_count = CountColumn(verbose_name="SLAs")
+    # What the dates say, not a stale stored "Active" (sorted by the stored status).
+    status = tables.Column(accessor="get_effective_status_display", order_by=("status", "end_date"))
 
     class Meta:
         model = Contract

@@ -22,7 +22,9 @@ def dashboard_summary(*, user: User | AnonymousUser, today: dt.date) -> dict[str
         "provider_count": providers.count(),
         "active_provider_count": providers.filter(status=Provider.Status.ACTIVE).count(),
         "probation_providers": list(providers.filter(status=Provider.Status.PROBATION)),
-        "active_contract_count": contract_list(user=user).filter(status=Contract.Status.ACTIVE).count(),
+        "active_contract_count": contract_list(user=user)
+        .filter(status=Contract.Status.ACTIVE, end_date__gte=today)
+        .count(),
         "service_level_count": service_level_list(user=user).count(),
         "notice_due": contracts_needing_notice(user=user, today=today),
         "certifications_expiring": list(certifications_expiring(user=user, today=today)),

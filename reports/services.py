@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE
-from core.months import month_end, parse_month
+from core.months import month_end, month_start, parse_month
 from core.tasks import enqueue_on_commit
 from reports import progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
@@ -148,6 +148,8 @@ def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersi
         errors["process"] = [f"“{process}” is not a process of contract {sub.contract.reference}."]
     if sub.period_end < sub.period_start:
         errors["period_end"] = ["The period ends before it starts."]
+    elif outside := _outside_term(sub):
+        errors[outside[0]] = [outside[1]]
     layout = sub.layout or builtin_layout(sub.kind)
     if layout.kind != sub.kind:
         errors["layout"] = [f"Layout “{layout}” reads {layout.get_kind_display().lower()}, not {sub.kind}."]
@@ -171,6 +173,25 @@ def _check_submission(sub: ReportSubmission) -> tuple[Process, ReportLayoutVersi
         raise ValidationError(errors)
     assert process is not None and version is not None  # else an error above
     return process, version
+
+
+def _outside_term(sub: ReportSubmission) -> tuple[str, str] | None:
+    """(field, message) when the report's months are not all months of the contract's term.
+
+    Compliance exists only for the term's months (the months of the start and end dates
+    included), so a report for any other month would load rows nothing may use.
+    """
+    contract = sub.contract
+    first, last = month_start(contract.start_date), month_start(contract.end_date)
+    if first <= month_start(sub.period_start) and month_start(sub.period_end) <= last:
+        return None
+    whole_month = sub.period_start.day == 1 and sub.period_end == month_end(sub.period_start)
+    label = f"{sub.period_start:%Y-%m}" if whole_month else f"{sub.period_start:%Y-%m-%d} to {sub.period_end:%Y-%m-%d}"
+    return (
+        "month" if whole_month else "period_start",
+        f"The contract {contract.reference} runs {contract.start_date:%Y-%m-%d} to {contract.end_date:%Y-%m-%d}; "
+        f"a report for {label} lies outside it.",
+    )
 
 
 def _overlapping(contract: Contract, process: Process, kind: str, start: dt.date, end: dt.date) -> VendorReport | None:

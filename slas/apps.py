@@ -1,6 +1,5 @@
-from typing import Any
-
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_save
 
 
 class SlasConfig(AppConfig):
@@ -8,9 +7,21 @@ class SlasConfig(AppConfig):
     verbose_name = "Service levels"
 
     def ready(self) -> None:
+        from contracts.models import Contract
         from reports.signals import report_processed
+        from slas import receivers
+        from slas.models import ServiceLevel
 
-        report_processed.connect(_recompute_after_import, dispatch_uid="slas.recompute_after_import")
+        report_processed.connect(receivers.recompute_after_import, dispatch_uid="slas.recompute_after_import")
+        for model, saved in (
+            (ServiceLevel, receivers.recompute_after_service_level_saved),
+            (Contract, receivers.recompute_after_contract_saved),
+        ):
+            pre_save.connect(receivers.remember_stored_terms, sender=model, dispatch_uid=f"slas.terms.{model.__name__}")
+            post_save.connect(saved, sender=model, dispatch_uid=f"slas.recompute.{model.__name__}")
+        post_delete.connect(
+            receivers.recompute_after_service_level_deleted, sender=ServiceLevel, dispatch_uid="slas.recompute.sla_del"
+        )
 
         from core.panels import Panel, register_panel
         from slas.views import contract_compliance_panel
@@ -19,18 +30,3 @@ class SlasConfig(AppConfig):
             "contracts.contract",
             Panel("compliance", "slas/contract_compliance_panel.html", contract_compliance_panel, order=10),
         )
-
-
-def _recompute_after_import(sender: Any, report: Any, **kwargs: Any) -> None:
-    """Every finished import (completed, failed, or superseding another) refreshes compliance.
-
-    Bulk loaders (``seed_demo``) turn this off with ``SLA_RECOMPUTE_ON_IMPORT = False`` and
-    recompute once at the end instead of after every file.
-    """
-    from django.conf import settings
-
-    from slas.tasks import recompute_for_report
-
-    if not getattr(settings, "SLA_RECOMPUTE_ON_IMPORT", True):
-        return
-    recompute_for_report.delay(report.pk)

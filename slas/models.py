@@ -1,7 +1,9 @@
 """Service levels: the measurable promises in a contract, and what missing them costs."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,7 @@ from django.urls import reverse
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE, HIGHER_IS_BETTER, LOWER_IS_BETTER, METRIC_CHOICES, PERCENT
 from core.models import TimeStampedModel
+from core.months import add_months
 from slas.metrics import metric_formula
 
 CRITICAL_WITHOUT_CREDIT = (
@@ -202,8 +205,9 @@ class ComplianceStatus(models.TextChoices):
 class ComplianceResult(models.Model):
     """How one service level did in one period, with the evidence and what it costs the vendor.
 
-    Expected and minimum levels are copied at computation time, so a later change of the
-    SLA does not rewrite history. Recomputing upserts by (service level, period).
+    Expected and minimum levels are copied at computation time: what the result was judged
+    against. Editing the SLA recomputes its results at once, and the ``RecomputeRun`` keeps
+    the old and new status and credit. Recomputing upserts by (service level, period).
     """
 
     class Source(models.TextChoices):
@@ -273,3 +277,68 @@ class CreditStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.reference} {self.period:%Y-%m}: {self.total_credit} {self.contract.currency}"
+
+
+class RecomputeRun(models.Model):
+    """One recomputation of a contract's compliance: why, for which months, and what it changed.
+
+    ``changes`` lists, per service level and month whose status or credit moved, the old and
+    the new value (``null`` where there was no result before, or is none after), so a page
+    can show what an SLA edit or a late report did to the figures already published.
+    """
+
+    class Trigger(models.TextChoices):
+        IMPORT = "import", "Report imported"
+        SERVICE_LEVEL = "service_level", "Service level changed"
+        CONTRACT = "contract", "Contract terms changed"
+        MANUAL = "manual", "Recompute requested"
+        COMMAND = "command", "Command line"
+        NIGHTLY = "nightly", "Nightly close"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="recompute_runs")
+    service_level = models.ForeignKey(
+        ServiceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="recompute_runs"
+    )
+    report = models.ForeignKey(
+        "reports.VendorReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="recompute_runs"
+    )
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    reason = models.TextField(blank=True, help_text="What changed, in words.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    first_month = models.DateField(null=True, blank=True, help_text="First month recomputed.")
+    last_month = models.DateField(null=True, blank=True, help_text="Last month recomputed.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["contract", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.get_trigger_display()} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def months(self) -> list[dt.date]:
+        """The months recomputed, oldest first (none when nothing of the term lay before now)."""
+        months: list[dt.date] = []
+        if self.first_month is None or self.last_month is None:
+            return months
+        month = self.first_month
+        while month <= self.last_month:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+    @property
+    def status(self) -> str:
+        return "finished" if self.finished_at else "queued"
+
+    @property
+    def month_count(self) -> int:
+        return len(self.months)
+
+    def changes_for(self, service_level_id: int) -> list[dict]:
+        return [c for c in self.changes if c.get("service_level") == service_level_id]

@@ -10,20 +10,24 @@ import datetime as dt
 import logging
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
 from contracts.models import Contract
 from core.catalogue import CATALOGUE
 from core.months import Period, add_months, local_period, month_end, month_start
+from core.tasks import enqueue_on_commit
 from reports.models import KpiClaim, VendorReport
 from slas import credits as credit_rules
 from slas.metrics import MetricRequest, MetricValue, compute
-from slas.models import ComplianceResult, CreditStatement, ServiceLevel
+from slas.models import ComplianceResult, CreditStatement, RecomputeRun, ServiceLevel
 from slas.reconciliation import is_discrepancy
 from slas.status import compliance_status, projected_value
 
@@ -283,32 +287,261 @@ def _settle_earn_back(contract: Contract, month: dt.date) -> None:
             credited.save(update_fields=["earned_back"])
 
 
-def recompute_from(*, contract: Contract, month: dt.date, now: dt.datetime | None = None) -> int:
-    """Recompute ``month`` and every later month up to now (later flags depend on it)."""
+def current_month(contract: Contract, now: dt.datetime | None = None) -> dt.date:
+    """The month running now in the contract's time zone."""
     now = now or timezone.now()
-    current = month_start(timezone.localtime(now, zoneinfo.ZoneInfo(str(contract.time_zone))).date())
-    month, count = month_start(month), 0
-    while month <= current:
+    return month_start(timezone.localtime(now, zoneinfo.ZoneInfo(str(contract.time_zone))).date())
+
+
+def term_months(contract: Contract, *, now: dt.datetime | None = None) -> list[dt.date]:
+    """The months results may exist for: the contract's term, up to the current month."""
+    first = month_start(contract.start_date)
+    last = min(month_start(contract.end_date), current_month(contract, now))
+    return _month_range(first, last)
+
+
+def _month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    months: list[dt.date] = []
+    while first <= last:
+        months.append(first)
+        first = add_months(first, 1)
+    return months
+
+
+def dependent_horizon(contract: Contract) -> int:
+    """How many later months a month's statuses feed into: the chronic and consecutive-miss
+    window (``HISTORY_MONTHS``) and, with earn-back, the months that can return its credit."""
+    horizon = HISTORY_MONTHS - 1
+    if contract.earn_back:
+        horizon = max(horizon, contract.earn_back_periods)
+    return horizon
+
+
+def affected_months(contract: Contract, changed: Iterable[dt.date], *, now: dt.datetime | None = None) -> list[dt.date]:
+    """The months to recompute when ``changed`` months' inputs changed.
+
+    Those months and the later ones whose credits and flags depend on them, bounded by the
+    contract's term and the current month: nothing before the term, after it or in the future.
+    """
+    term = term_months(contract, now=now)
+    # A month outside the term (or not begun) has no result, so it can change no later one.
+    changed = [m for m in {month_start(m) for m in changed} if term and term[0] <= m <= term[-1]]
+    if not changed:
+        return []
+    first = min(changed)
+    last = min(add_months(max(changed), dependent_horizon(contract)), term[-1])
+    return _month_range(first, last)
+
+
+def recompute_months(*, contract: Contract, months: list[dt.date], now: dt.datetime | None = None) -> int:
+    """Recompute ``months`` in order (earlier months' statuses feed later months' credits)."""
+    now = now or timezone.now()
+    for month in sorted(months):
         recompute_compliance(contract=contract, month=month, now=now)
-        month, count = add_months(month, 1), count + 1
-    return count
+    return len(months)
 
 
-def recompute_for_report(report_id: int) -> int:
-    """After an import ends: recompute the months its contract and period touched."""
-    report = VendorReport.objects.select_related("contract").get(pk=report_id)
-    return recompute_from(contract=report.contract, month=months_touched(report)[0])
+def recompute_from(*, contract: Contract, month: dt.date, now: dt.datetime | None = None) -> int:
+    """Recompute ``month`` and every later month of the term up to now."""
+    months = [m for m in term_months(contract, now=now) if m >= month_start(month)]
+    return recompute_months(contract=contract, months=months, now=now)
+
+
+# --- recompute runs: what triggered a recomputation, and what it changed ----------------------
+
+
+def _snapshot(contract: Contract) -> dict[tuple[int, dt.date], tuple[str, Decimal]]:
+    return {
+        (sla_id, period): (status, credit)
+        for sla_id, period, status, credit in ComplianceResult.objects.filter(
+            service_level__contract=contract
+        ).values_list("service_level_id", "period", "status", "credit_amount")
+    }
+
+
+def _differences(contract: Contract, before: dict, after: dict) -> list[dict[str, Any]]:
+    """Per service level and month whose status or credit moved: the old and the new value."""
+    names = {sla.pk: sla.display_name for sla in ServiceLevel.objects.filter(contract=contract)}
+    changes = []
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[1], k[0])):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        sla_id, period = key
+        changes.append(
+            {
+                "service_level": sla_id,
+                "service_level_name": names.get(sla_id, f"#{sla_id}"),
+                "month": f"{period:%Y-%m}",
+                "old_status": old[0] if old else None,
+                "new_status": new[0] if new else None,
+                "old_credit": str(old[1]) if old else None,
+                "new_credit": str(new[1]) if new else None,
+            }
+        )
+    return changes
+
+
+def delete_outside_term(
+    *, contract_ids: Iterable[int] | None = None, result_model: Any = None, statement_model: Any = None
+) -> tuple[int, int]:
+    """Delete compliance results and credit statements for months outside their contract's term.
+
+    A month belongs to the term when it overlaps it (the month of the start date through the
+    month of the end date). The data migration calls this with its historical models.
+    """
+    result_model = result_model or ComplianceResult
+    statement_model = statement_model or CreditStatement
+    results = result_model.objects.annotate(
+        term_start=TruncMonth("service_level__contract__start_date", output_field=DateField())
+    ).filter(Q(period__lt=F("term_start")) | Q(period__gt=F("service_level__contract__end_date")))
+    statements = statement_model.objects.annotate(
+        term_start=TruncMonth("contract__start_date", output_field=DateField())
+    ).filter(Q(period__lt=F("term_start")) | Q(period__gt=F("contract__end_date")))
+    if contract_ids is not None:
+        ids = list(contract_ids)
+        results = results.filter(service_level__contract_id__in=ids)
+        statements = statements.filter(contract_id__in=ids)
+    # Delete by id: a delete() of an annotated queryset with joins is not portable.
+    result_ids = list(results.values_list("pk", flat=True))
+    statement_ids = list(statements.values_list("pk", flat=True))
+    _, results_by_model = result_model.objects.filter(pk__in=result_ids).delete()
+    _, statements_by_model = statement_model.objects.filter(pk__in=statement_ids).delete()
+    return results_by_model.get(result_model._meta.label, 0), statements_by_model.get(statement_model._meta.label, 0)
+
+
+def _delete_after_term(contract: Contract) -> None:
+    """A shortened term takes its later months' results with it.
+
+    Only the end is enforced at run time: an auto-renewal moves the start date forward
+    (``contracts.services.expire_ended_contracts``), and that must not erase the history of
+    the previous term. The data migration cleared what lay before the start once.
+    """
+    ComplianceResult.objects.filter(service_level__contract=contract, period__gt=contract.end_date).delete()
+    CreditStatement.objects.filter(contract=contract, period__gt=contract.end_date).delete()
+
+
+def _new_run(
+    contract: Contract, trigger: str, changed: Iterable[dt.date] | None, now: dt.datetime | None, **fields: Any
+) -> RecomputeRun:
+    """An unsaved run over ``changed`` months and their dependents (default: the term so far)."""
+    months = term_months(contract, now=now) if changed is None else affected_months(contract, changed, now=now)
+    user = fields.pop("user", None)
+    return RecomputeRun(
+        contract=contract,
+        trigger=trigger,
+        requested_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        first_month=months[0] if months else None,
+        last_month=months[-1] if months else None,
+        **fields,
+    )
+
+
+def request_recompute(
+    *,
+    contract: Contract,
+    trigger: str,
+    changed: Iterable[dt.date] | None = None,
+    reason: str = "",
+    user: Any = None,
+    service_level: ServiceLevel | None = None,
+    now: dt.datetime | None = None,
+) -> RecomputeRun:
+    """Record a recompute run and queue it once the caller's transaction commits.
+
+    ``changed`` are the months whose inputs changed (default: the whole term so far); the
+    run also covers the later months that depend on them. In the embedded mode (eager
+    tasks) the run has finished when the transaction commits.
+    """
+    run = _new_run(contract, trigger, changed, now, reason=reason, user=user, service_level=service_level)
+    run.save()
+    from slas.tasks import perform_recompute_run
+
+    enqueue_on_commit(perform_recompute_run, run.pk)
+    return run
+
+
+def perform_recompute_run(run_id: int, *, now: dt.datetime | None = None) -> RecomputeRun | None:
+    """The queued half of ``request_recompute``: recompute the run's months, record the changes."""
+    run = RecomputeRun.objects.select_related("contract").filter(pk=run_id).first()
+    if run is None or run.finished_at is not None:
+        return run  # gone with its contract, or a redelivered task of a finished run
+    _execute(run, now=now)
+    return run
+
+
+def recompute_contract(
+    *,
+    contract: Contract,
+    trigger: str,
+    changed: Iterable[dt.date] | None = None,
+    reason: str = "",
+    user: Any = None,
+    report: VendorReport | None = None,
+    now: dt.datetime | None = None,
+    keep_if_unchanged: bool = True,
+) -> RecomputeRun:
+    """Recompute here and now (a worker's task, the command, the nightly close) and record it."""
+    run = _new_run(contract, trigger, changed, now, reason=reason, user=user, report=report)
+    _execute(run, now=now, keep_if_unchanged=keep_if_unchanged)
+    return run
+
+
+def _execute(run: RecomputeRun, *, now: dt.datetime | None = None, keep_if_unchanged: bool = True) -> None:
+    contract = run.contract
+    before = _snapshot(contract)
+    _delete_after_term(contract)
+    recompute_months(contract=contract, months=run.months, now=now)
+    run.changes = _differences(contract, before, _snapshot(contract))
+    run.finished_at = timezone.now()
+    if keep_if_unchanged or run.changes or run.pk:
+        run.save()
+
+
+def recompute_for_report(report_id: int, superseded_ids: Iterable[int] = ()) -> int:
+    """After an import ends: recompute the months it (and the reports it replaced) changed.
+
+    A failed import loaded nothing, so it changes nothing; a report superseded again by the
+    time this runs leaves the work to its successor's own run.
+    """
+    report = VendorReport.objects.select_related("contract").filter(pk=report_id).first()
+    if report is None or report.status != VendorReport.Status.COMPLETED:
+        return 0
+    changed = set(months_touched(report))
+    for older in VendorReport.objects.filter(pk__in=list(superseded_ids)):
+        changed.update(months_touched(older))
+    run = recompute_contract(
+        contract=report.contract,
+        trigger=RecomputeRun.Trigger.IMPORT,
+        changed=changed,
+        report=report,
+        reason=f"Report #{report.pk} ({report.original_name}, {report.period_label}) imported.",
+    )
+    return run.month_count
 
 
 def close_finished_periods(*, now: dt.datetime | None = None) -> int:
-    """Nightly: recompute last month (now closed) and this month so far, for active contracts."""
+    """Nightly: settle last month and refresh this month so far, for contracts running then.
+
+    Only contracts whose term overlaps last month or this month: one that ended long ago has
+    nothing left to close.
+    """
     now = now or timezone.now()
     count = 0
-    last_month_start = add_months(month_start(now.date()), -1)
-    # Contracts that ended last month still need that month closed.
-    running = Contract.objects.filter(Q(status=Contract.Status.ACTIVE) | Q(end_date__gte=last_month_start))
-    for contract in running.exclude(status=Contract.Status.DRAFT):
-        zone = zoneinfo.ZoneInfo(str(contract.time_zone))
-        this_month = month_start(timezone.localtime(now, zone).date())
-        count += recompute_from(contract=contract, month=add_months(this_month, -1), now=now)
+    this_month = month_start(now.date())
+    # A day's margin either side: each contract's own time zone decides its months below.
+    running = Contract.objects.exclude(status=Contract.Status.DRAFT).filter(
+        start_date__lte=add_months(this_month, 1) + dt.timedelta(days=1),
+        end_date__gte=add_months(this_month, -1) - dt.timedelta(days=1),
+    )
+    for contract in running:
+        local = current_month(contract, now)
+        run = recompute_contract(
+            contract=contract,
+            trigger=RecomputeRun.Trigger.NIGHTLY,
+            changed=[add_months(local, -1), local],
+            now=now,
+            keep_if_unchanged=False,
+        )
+        count += run.month_count
     return count

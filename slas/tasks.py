@@ -7,9 +7,16 @@ from slas import services
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)
-def recompute_for_report(report_id: int) -> int:
-    """Recompute the contract and months a finished import touched (idempotent)."""
-    return services.recompute_for_report(report_id)
+def recompute_for_report(report_id: int, superseded_ids: list[int] | None = None) -> int:
+    """Recompute the months a completed import changed, and those depending on them (idempotent)."""
+    return services.recompute_for_report(report_id, superseded_ids or ())
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)
+def perform_recompute_run(run_id: int) -> int:
+    """Run a recompute requested by an edit or a user (idempotent: a finished run is left alone)."""
+    run = services.perform_recompute_run(run_id)
+    return run.month_count if run else 0
 
 
 @shared_task

@@ -3,18 +3,21 @@
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
+from contracts.selectors import contract_list
 from core.auth import token_auth
 from core.catalogue import CATALOGUE
 from core.spreadsheets import streamed_csv
 from core.views import ObjectDetailView, ObjectListView, ObjectViews
 from reports.parsing.types import WORK_ITEM_FIELDS
-from slas import breakdowns, filtersets, forms, selectors, tables
+from slas import breakdowns, filtersets, forms, selectors, services, tables
 from slas.metrics import metric_formula, period_items
-from slas.models import ComplianceResult, ServiceLevel
+from slas.models import ComplianceResult, ComplianceStatus, RecomputeRun, ServiceLevel
 from slas.periods import MonthWindow, term_window
 from slas.services import month_period
 
@@ -29,7 +32,28 @@ class ServiceLevelDetailView(ObjectDetailView):
         context["window"] = window
         context["results"] = results[::-1]
         context["chart"] = sla_chart(self.object, results, window)
+        context["recompute_runs"] = recompute_runs(self.object.contract_id, service_level_id=self.object.pk)
         return context
+
+
+LABELS = dict(ComplianceStatus.choices)
+
+
+def recompute_runs(contract_id: int, *, service_level_id: int | None = None, limit: int = 5) -> list[dict[str, Any]]:
+    """The latest recompute runs of a contract and what each changed (for one SLA if given)."""
+    runs = []
+    for run in RecomputeRun.objects.filter(contract_id=contract_id).select_related("requested_by")[: limit * 4]:
+        changes = run.changes if service_level_id is None else run.changes_for(service_level_id)
+        changes = [
+            {**c, "old_status_display": LABELS.get(c["old_status"]), "new_status_display": LABELS.get(c["new_status"])}
+            for c in changes
+        ]
+        if service_level_id is not None and not changes and run.service_level_id != service_level_id:
+            continue
+        runs.append({"run": run, "changes": changes})
+        if len(runs) == limit:
+            break
+    return runs
 
 
 def sla_chart(sla: ServiceLevel, results: list[ComplianceResult], window: MonthWindow) -> dict[str, Any]:
@@ -140,8 +164,39 @@ def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, 
         "slas": slas,
         "has_results": any(p["latest"] for p in slas),
         "statements": selectors.contract_credit_statements(contract_id=contract.pk, window=window),
+        "recompute_runs": recompute_runs(contract.pk),
+        "can_recompute": request.user.has_perm("slas.add_recomputerun"),
     }
 
 
 def _asks_period(request: HttpRequest) -> bool:
     return any(request.GET.get(name) for name in ("period_from", "period_to"))
+
+
+@login_required
+@permission_required("slas.add_recomputerun", raise_exception=True)
+@require_POST
+def contract_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contract page's "Recompute" button: every month of the term up to now."""
+    contract = get_object_or_404(contract_list(user=request.user), pk=pk)
+    run = services.request_recompute(
+        contract=contract,
+        trigger=RecomputeRun.Trigger.MANUAL,
+        reason=f"Requested by {request.user.get_username()} on the contract page.",
+        user=request.user,
+    )
+    run.refresh_from_db()  # finished already when tasks run eagerly (the embedded mode)
+    if not run.month_count:
+        messages.info(request, f"{contract.reference} has no month of its term up to now to recompute.")
+    elif run.finished_at:
+        changed = len(run.changes)
+        messages.success(
+            request,
+            f"Recomputed {run.month_count} month(s) of {contract.reference}: "
+            + (f"{changed} result(s) changed (see Recent recomputes)." if changed else "nothing changed."),
+        )
+    else:
+        messages.success(
+            request, f"Recompute of {run.month_count} month(s) of {contract.reference} queued; reload to see it."
+        )
+    return redirect(contract)

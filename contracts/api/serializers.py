@@ -83,4 +83,5 @@ class ContractSerializer(ValidatedModelSerializer):
     def to_representation(self, instance: Contract) -> dict:
         data = super().to_representation(instance)
         data["time_zone"] = str(instance.time_zone)
+        data["status"] = instance.effective_status  # an ended contract does not read "active"
         return data

@@ -10,5 +10,6 @@ router.register("compliance", views.ComplianceResultViewSet, basename="complianc
 router.register("sla-status", views.SlaStatusViewSet, basename="slastatus")
 urlpatterns = [
     path("contracts/<str:contract>/credits/", views.ContractCreditsView.as_view(), name="contract-credits"),
+    path("contracts/<str:contract>/recompute/", views.ContractRecomputeView.as_view(), name="contract-recompute"),
     *router.urls,
 ]

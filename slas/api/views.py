@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,9 +12,9 @@ from contracts.selectors import contract_list
 from core.api.views import SelectorModelViewSet
 from core.catalogue import METRICS
 from core.filtersets import MonthField
-from slas import filtersets, selectors
+from slas import filtersets, selectors, services
 from slas.api import serializers
-from slas.models import ComplianceResult, ServiceLevel
+from slas.models import ComplianceResult, RecomputeRun, ServiceLevel
 
 
 class ServiceLevelViewSet(SelectorModelViewSet):
@@ -75,11 +75,113 @@ class ContractCreditsView(APIView):
         responses=serializers.CreditsSerializer,
     )
     def get(self, request, contract: str):
-        lookup = {"pk": contract} if contract.isdigit() else {"reference": contract}
-        found = get_object_or_404(contract_list(user=request.user), **lookup)
+        found = _contract(request, contract)
         try:
             month = MonthField(required=True).clean(request.query_params.get("month"))
         except DjangoValidationError as exc:
             raise drf_serializers.ValidationError({"month": exc.messages}) from exc
         statement, lines = selectors.credit_statement(user=request.user, contract_id=found.pk, month=month)
         return Response(serializers.CreditsSerializer({"statement": statement, "lines": lines}).data)
+
+
+def _contract(request, contract: str):
+    """The contract named in the URL by its reference or its numeric id, if the user may see it."""
+    lookup = {"pk": contract} if contract.isdigit() else {"reference": contract}
+    return get_object_or_404(contract_list(user=request.user), **lookup)
+
+
+ErrorResponse = inline_serializer("ErrorDetail", {"detail": drf_serializers.CharField()})
+
+
+class RecomputeRequestSerializer(drf_serializers.Serializer):
+    from_month = drf_serializers.CharField(
+        required=False,
+        help_text="YYYY-MM: recompute this month and the later months depending on it "
+        "(default: every month of the term up to now).",
+    )
+
+    def validate_from_month(self, value: str):
+        return MonthField(required=True).clean(value)
+
+
+class RecomputeChangeSerializer(drf_serializers.Serializer):
+    """One service level and month whose status or credit the run changed (null: no result)."""
+
+    service_level = drf_serializers.IntegerField()
+    service_level_name = drf_serializers.CharField()
+    month = drf_serializers.CharField(help_text="YYYY-MM")
+    old_status = drf_serializers.CharField(allow_null=True)
+    new_status = drf_serializers.CharField(allow_null=True)
+    old_credit = drf_serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    new_credit = drf_serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class RecomputeRunSerializer(drf_serializers.ModelSerializer):
+    contract = drf_serializers.CharField(source="contract.reference", read_only=True)
+    months = drf_serializers.SerializerMethodField()
+    requested_by = drf_serializers.CharField(
+        source="requested_by.username", read_only=True, default=None, allow_null=True
+    )
+    status = drf_serializers.ChoiceField(choices=["queued", "finished"], read_only=True)
+    changes = RecomputeChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RecomputeRun
+        fields = [
+            "id",
+            "contract",
+            "trigger",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "months",
+            "status",
+            "finished_at",
+            "changes",
+        ]
+        read_only_fields = fields
+
+    def get_months(self, run: RecomputeRun) -> list[str]:
+        return [f"{m:%Y-%m}" for m in run.months]
+
+
+RecomputeRequestError = inline_serializer(
+    "RecomputeRequestError", {"from_month": drf_serializers.ListField(child=drf_serializers.CharField())}
+)
+
+
+class ContractRecomputeView(APIView):
+    """``POST /contracts/{reference or id}/recompute/``: recompute a contract's compliance now.
+
+    Queues a recompute of the term's months up to now (or of ``from_month`` and the months
+    depending on it) and answers 202 with the run; its ``changes`` list, per service level
+    and month, the old and new status and credit once it has finished. Operations only.
+    """
+
+    queryset = RecomputeRun.objects.none()  # POST needs slas.add_recomputerun
+
+    @extend_schema(
+        request=RecomputeRequestSerializer,
+        responses={
+            202: RecomputeRunSerializer,
+            400: OpenApiResponse(RecomputeRequestError, description="A malformed from_month."),
+            401: OpenApiResponse(ErrorResponse, description="Not signed in."),
+            403: OpenApiResponse(ErrorResponse, description="Only operations may recompute."),
+            404: OpenApiResponse(ErrorResponse, description="No such contract (or not visible to you)."),
+        },
+    )
+    def post(self, request, contract: str):
+        found = _contract(request, contract)
+        body = RecomputeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        month = body.validated_data.get("from_month")
+        run = services.request_recompute(
+            contract=found,
+            trigger=RecomputeRun.Trigger.MANUAL,
+            changed=[month] if month else None,
+            reason=f"Requested by {request.user.get_username()} through the API"
+            + (f" from {month:%Y-%m}." if month else "."),
+            user=request.user,
+        )
+        run.refresh_from_db()  # finished already when tasks run eagerly (the embedded mode)
+        return Response(RecomputeRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -91,7 +91,9 @@ def test_contract_page_of_a_1999_contract_shows_its_results_and_charts(bank_1999
     assert '"labels": ["1999-01", "1999-02", "1999-03"]' in page  # the chart's months: the term's start to March
     assert "Showing 1999-01 – 1999-03" in page
     strict = ComplianceResult.objects.get(service_level__name="Strict", period=MAR)
-    latest = f'<a href="{strict.get_absolute_url()}">100.00 %</a> <span class="text-body-secondary small">1999-03</span>'
+    latest = (
+        f'<a href="{strict.get_absolute_url()}">100.00 %</a> <span class="text-body-secondary small">1999-03</span>'
+    )
     assert latest in page
     assert re.search(r"<td>1999-03</td><td>[\d,.]+ [A-Z]{3}</td>", page)  # March's credit statement
 

@@ -2,18 +2,17 @@
 
     python manage.py recompute_compliance [--contract REF] [--month 2026-10]
 
-Without --month, every month from the contract's start (or its first report) to now.
+Months outside a contract's term, and months after the current one, are never computed.
+Without --month, every month of the term up to now. Each contract's run is recorded
+(``RecomputeRun``) with what it changed.
 """
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Min
 
 from contracts.models import Contract
-from core.months import month_start, parse_month
-from reports.models import VendorReport
+from core.months import parse_month
 from slas import services
+from slas.models import RecomputeRun
 
 
 class Command(BaseCommand):
@@ -37,14 +36,15 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
         total = 0
         for contract in contracts:
-            start = month or self._first_month(contract)
-            if start is None:
-                continue
-            count = services.recompute_from(contract=contract, month=start)
-            total += count
-            self.stdout.write(f"{contract.reference}: {count} month(s) from {start:%Y-%m}")
+            changed = None
+            if month is not None:
+                changed = [m for m in services.term_months(contract) if m >= month]
+                if not changed:
+                    continue
+            run = services.recompute_contract(
+                contract=contract, trigger=RecomputeRun.Trigger.COMMAND, changed=changed, reason="recompute_compliance"
+            )
+            total += run.month_count
+            span = f" from {run.first_month:%Y-%m} to {run.last_month:%Y-%m}" if run.month_count else ""
+            self.stdout.write(f"{contract.reference}: {run.month_count} month(s){span}, {len(run.changes)} change(s)")
         self.stdout.write(self.style.SUCCESS(f"Recomputed {total} contract-month(s)."))
-
-    def _first_month(self, contract: Contract) -> dt.date | None:
-        first_report = VendorReport.objects.filter(contract=contract).aggregate(m=Min("period_start"))["m"]
-        return month_start(first_report) if first_report else None
