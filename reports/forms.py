@@ -3,8 +3,10 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Process
+from core.months import parse_month
 from reports import services
 from reports.models import ReportKind, ReportLayout
 
@@ -13,12 +15,23 @@ class MonthInput(forms.DateInput):
     input_type = "month"
 
 
+def _term_months(contract: Contract) -> tuple[str, str]:
+    """The first and last month of the contract's term, as the month picker spells them."""
+    return f"{contract.start_date:%Y-%m}", f"{contract.end_date:%Y-%m}"
+
+
 class ReportUploadForm(forms.Form):
-    """Everything an upload needs; a month or an explicit start and end date."""
+    """Everything an upload needs; a month or an explicit start and end date.
+
+    The choices follow the chosen contract: its processes, the layouts of its provider plus
+    the shared ones, and months inside its term. The contract comes from the posted data or
+    the initial values (``?contract=``), so the htmx endpoint that re-renders the dependent
+    fields builds the same form.
+    """
 
     contract = forms.ModelChoiceField(queryset=Contract.objects.none())
     process = forms.ModelChoiceField(
-        queryset=Process.objects.all(), required=False, help_text="Needed when the contract covers several processes."
+        queryset=Process.objects.none(), required=False, help_text="Needed when the contract covers several processes."
     )
     kind = forms.ChoiceField(choices=ReportKind.choices, initial=ReportKind.WORK_ITEMS)
     month = forms.CharField(required=False, widget=MonthInput(), help_text="The calendar month the report covers.")
@@ -27,16 +40,71 @@ class ReportUploadForm(forms.Form):
     )
     period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     layout = forms.ModelChoiceField(
-        queryset=ReportLayout.objects.all(),
+        queryset=ReportLayout.objects.none(),
         required=False,
         help_text="How to read the vendor's columns; empty means the canonical layout.",
     )
     file = forms.FileField(help_text="CSV, TSV, XLSX, JSON or NDJSON.")
 
-    def __init__(self, *args: Any, contracts, layouts, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        contracts: QuerySet[Contract],
+        layouts: QuerySet[ReportLayout],
+        processes: QuerySet[Process],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = contracts
-        self.fields["layout"].queryset = layouts
+        self.contract = self._chosen_contract(contracts)
+        kind = self._value("kind") or ReportKind.WORK_ITEMS
+        if self.contract is None:
+            self.fields["process"].queryset = processes.none()
+            self.fields["process"].help_text = "Choose the contract first."
+            self.fields["layout"].queryset = layouts.filter(provider__isnull=True, kind=kind)
+            return
+        self.fields["process"].queryset = processes.filter(pk__in=self.contract.processes.values("pk"))
+        self.fields["layout"].queryset = layouts.filter(
+            Q(provider__isnull=True) | Q(provider=self.contract.provider_id), kind=kind
+        )
+        first, last = _term_months(self.contract)
+        self.fields["month"].widget.attrs.update(min=first, max=last)
+        self.fields["month"].help_text = f"The calendar month the report covers, within the term ({first} to {last})."
+        for name in ("period_start", "period_end"):
+            self.fields[name].widget.attrs.update(
+                min=self.contract.start_date.isoformat(), max=self.contract.end_date.isoformat()
+            )
+
+    def _value(self, name: str) -> str | None:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name)) or None
+        value = self.initial.get(name)
+        return str(value) if value not in (None, "") else None
+
+    def _chosen_contract(self, contracts: QuerySet[Contract]) -> Contract | None:
+        value = self._value("contract")
+        if not value:
+            return None
+        try:
+            return contracts.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def clean_month(self) -> str:
+        # The picker's bounds, checked on the server too (the browser's min/max is advice only).
+        month = self.cleaned_data.get("month")
+        if not month or self.contract is None:
+            return month
+        try:
+            first_day = parse_month(month)
+        except ValueError:
+            return month  # clean() names the format
+        if not self.contract.start_date.replace(day=1) <= first_day <= self.contract.end_date:
+            first, last = _term_months(self.contract)
+            raise forms.ValidationError(
+                f"{first_day:%Y-%m} is outside the term of contract {self.contract.reference} ({first} to {last})."
+            )
+        return month
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -46,7 +114,7 @@ class ReportUploadForm(forms.Form):
                 data["period_start"], data["period_end"] = services.month_bounds(month)
             except services.ValidationError as exc:
                 self.add_error("month", exc.message_dict["month"])
-        elif not (start and end):
+        elif not (start and end) and "month" not in self.errors:
             self.add_error("month", "Give the month, or the first and last day of the period.")
         return data
 

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.VendorReportListView.as_view(), name="vendorreport_list"),
     path("reports/upload/", views.report_upload, name="vendorreport_add"),
+    path("reports/upload/fields/", views.report_upload_fields, name="vendorreport_upload_fields"),
     path("reports/preview/", views.report_preview, name="vendorreport_preview"),
     path("reports/<int:pk>/", views.VendorReportDetailView.as_view(), name="vendorreport"),
     path("reports/<int:pk>/progress/", views.report_progress, name="vendorreport_progress"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from contracts.selectors import contract_list
+from contracts.selectors import contract_list, process_list
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViews, stored_file_response
 from reports import filtersets, selectors, services, tables
 from reports.forms import ReportLayoutForm, ReportUploadForm
@@ -37,11 +37,12 @@ class VendorReportDetailView(ObjectDetailView):
         return context
 
 
-def _upload_form(request: HttpRequest) -> ReportUploadForm:
+def _upload_form(request: HttpRequest, *, bound: bool = True) -> ReportUploadForm:
     return ReportUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        (request.POST or None) if bound else None,
+        (request.FILES or None) if bound else None,
         contracts=contract_list(user=request.user),
+        processes=process_list(user=request.user),
         layouts=selectors.layout_list(user=request.user),
         initial=request.GET.dict() or None,
     )
@@ -52,7 +53,7 @@ def _upload_form(request: HttpRequest) -> ReportUploadForm:
 def report_upload(request: HttpRequest) -> HttpResponse:
     """Choose contract, period and layout, drop a file, optionally preview, then upload."""
     form = _upload_form(request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _readable(form):
         try:
             report = services.report_submit(form.submission(user=request.user, source=VendorReport.Source.BROWSER))
         except services.DuplicateReportError as exc:
@@ -65,8 +66,8 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            report.refresh_from_db()  # in the embedded mode the import has already run
-            if report.status == VendorReport.Status.QUEUED:
+            report.refresh_from_db()
+            if report.status in (VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING):
                 messages.success(request, f"Uploaded {report.original_name}; the import has started.")
             elif report.status == VendorReport.Status.COMPLETED:
                 messages.success(request, f"Uploaded and imported {report.original_name}.")
@@ -74,6 +75,50 @@ def report_upload(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, f"Uploaded {report.original_name}; the import did not succeed (see below).")
             return redirect(report)
     return render(request, "reports/upload.html", {"form": form})
+
+
+@login_required
+@permission_required("reports.add_vendorreport", raise_exception=True)
+def report_upload_fields(request: HttpRequest) -> HttpResponse:
+    """htmx: the upload form's fields that depend on the contract (processes, layouts, months).
+
+    Called with the form's current values as the query string whenever the contract or the
+    kind changes, so the choices narrow without a page load.
+    """
+    form = _upload_form(request, bound=False)
+    return render(request, "reports/_upload_fields.html", {"form": form})
+
+
+def _readable(form: ReportUploadForm) -> bool:
+    """Refuse at once a file the preview finds unreadable, instead of storing a failed report.
+
+    The preview reads the header and the first rows with the chosen layout: a wrong
+    delimiter, missing columns, an encoding that does not fit or a file that is not what
+    its name says are all found there, with the same message the import would give.
+    """
+    data = form.cleaned_data
+    if not data.get("period_start") or not data.get("period_end"):
+        return True  # the form already has an error for the period
+    upload = data["file"]
+    layout = data.get("layout") or services.builtin_layout(data["kind"])
+    try:
+        preview = services.report_preview(
+            upload,
+            filename=upload.name,
+            layout=layout,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            contract=data["contract"],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    finally:
+        upload.seek(0)
+    if preview.file_error:
+        form.add_error("file", f"The file cannot be read: {preview.file_error}.")
+        return False
+    return True
 
 
 def _add_errors(form: ReportUploadForm, exc: ValidationError) -> None:

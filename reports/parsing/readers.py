@@ -268,6 +268,47 @@ def _undecodable_position(binary: IO[bytes], start: int, encoding: str) -> tuple
         newlines += chunk.count(b"\n")
 
 
+_UTF16_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _encoding_advice(binary: IO[bytes], start: int, *, tried: str) -> str | None:
+    """What the file's bytes actually are, and the layout encoding that reads them.
+
+    Scans the file once (streamed) with each supported encoding in turn of preference:
+    UTF-8, then cp1252 (what Windows exports use), then Latin-1 (which decodes any byte,
+    so it is the last resort and said so). A UTF-16/32 byte-order mark is named as such,
+    since no layout encoding reads those.
+    """
+    try:
+        binary.seek(start)
+        head = binary.read(4)
+    except (OSError, ValueError):
+        return None
+    if any(head.startswith(bom) for bom in _UTF16_BOMS):
+        width = "UTF-32" if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) else "UTF-16"
+        return f"it starts with a {width} byte-order mark, which no layout encoding reads: save it as UTF-8"
+    candidates = [c for c in ("utf-8", "cp1252") if c != ("utf-8" if tried.startswith("utf-8") else tried)]
+    decoders = {c: codecs.getincrementaldecoder(c)() for c in candidates}
+    binary.seek(start)
+    while decoders:
+        chunk = binary.read(_CHUNK)
+        for codec, decoder in list(decoders.items()):
+            try:
+                decoder.decode(chunk, not chunk)
+            except UnicodeDecodeError:
+                del decoders[codec]
+        if not chunk:
+            break
+    binary.seek(start)
+    for codec in candidates:
+        if codec in decoders:
+            return f"it reads as {_ENCODING_NAMES[codec]}: set the layout's encoding to {codec}"
+    return (
+        "it is neither UTF-8 nor cp1252 (Windows-1252); Latin-1 reads any byte, so set the layout's encoding "
+        "to latin-1 only if that is what the vendor exports"
+    )
+
+
 def _csv_source(binary: IO[bytes], layout: Layout) -> Iterator[Any]:
     """Yields the header, then RawRows. See RawReader."""
     start = _tell(binary)
@@ -280,12 +321,13 @@ def _csv_source(binary: IO[bytes], layout: Layout) -> Iterator[Any]:
         yield from _csv_rows(text, layout)
     except UnicodeDecodeError:
         name = _ENCODING_NAMES.get(encoding, encoding)
-        hint = (
-            "set the layout's encoding (e.g. cp1252)" if encoding.startswith("utf-8") else "check the layout's encoding"
-        )
+        if layout.encoding == "auto":
+            name = f"UTF-8 nor {name}"  # auto tried UTF-8 first, found it was not, and fell back
         position = _undecodable_position(binary, start, encoding) if start is not None else None
         where = f" at byte {position[0] + 1} (line {position[1]})" if position else ""
-        raise FileError(f"the file is not valid {name}{where}; {hint}") from None
+        advice = _encoding_advice(binary, start, tried=encoding) if start is not None else None
+        advice = advice or "check the layout's encoding"
+        raise FileError(f"the file is not valid {name}{where}; {advice}") from None
     finally:
         with contextlib.suppress(ValueError):
             text.detach()  # leave the caller's binary file open
