@@ -9,6 +9,7 @@ from contracts.models import Contract, Process
 from core.months import parse_month
 from reports import services
 from reports.models import ReportKind, ReportLayout
+from vendors.models import Provider
 
 
 class MonthInput(forms.DateInput):
@@ -176,3 +177,20 @@ class ReportLayoutForm(forms.ModelForm):
     def save(self, commit: bool = True) -> ReportLayout:
         self.version = services.layout_save(self.instance, config=self.cleaned_data["config"], user=self.user)
         return self.instance
+
+
+class ReportLayoutCopyForm(forms.Form):
+    """Copy a layout (typically a shared template) for one provider, to edit it from there."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), help_text="Whose files the copy will read.")
+    name = forms.CharField(max_length=200, help_text="The copy's name; the provider's other layouts keep theirs.")
+
+    def __init__(self, *args: Any, providers: QuerySet[Provider], source: ReportLayout, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["provider"].queryset = providers
+        self.fields["name"].initial = source.name
+
+    def save(self, *, user) -> ReportLayout:
+        data = self.cleaned_data
+        return services.layout_copy(self.source, provider=data["provider"], name=data["name"], user=user)

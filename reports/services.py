@@ -28,6 +28,7 @@ from reports.parsing import FileError, Layout, LayoutError, parse_file
 from reports.parsing.types import ParsedRow, RowError
 from reports.rejects import RejectedRows
 from reports.signals import report_processed
+from vendors.models import Provider
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 5000
@@ -93,6 +94,33 @@ def builtin_layout(kind: str) -> ReportLayout:
     if created or layout.current_version is None:
         ReportLayoutVersion.objects.create(layout=layout, number=1, config=Layout.canonical(kind).to_config())
     return layout
+
+
+@transaction.atomic
+def layout_copy(
+    source: ReportLayout, *, provider: Provider, name: str = "", user: AbstractBaseUser | None = None
+) -> ReportLayout:
+    """A provider's own copy of a layout (usually a shared template), to edit for its files.
+
+    The copy starts at version 1 with the source's current config; later edits of either
+    leave the other alone. Raises ``ValidationError`` on ``name`` when the provider already
+    has a layout of that name.
+    """
+    if source.current_version is None:
+        raise ValidationError(f"Layout “{source}” has no saved config to copy.")
+    name = (name or source.name).strip()
+    if ReportLayout.objects.filter(provider=provider, name=name).exists():
+        raise ValidationError({"name": [f"{provider} already has a layout named “{name}”; choose another name."]})
+    description = source.description
+    origin = f"Copied from “{source}”, version {source.current_version.number}."
+    copy = ReportLayout(
+        provider=provider,
+        name=name,
+        kind=source.kind,
+        description=f"{description}\n\n{origin}".strip() if description else origin,
+    )
+    layout_save(copy, config=source.current_version.config, user=user)
+    return copy
 
 
 # --- submitting ------------------------------------------------------------------------------

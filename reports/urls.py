@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/<int:pk>/file/", views.report_download, {"which": "original"}, name="vendorreport_file"),
     path("reports/<int:pk>/rejected-rows/", views.report_download, {"which": "rejected"}, name="vendorreport_rejected"),
     *views.layout_views.urls("report-layouts"),
+    path("report-layouts/<int:pk>/copy/", views.layout_copy, name="reportlayout_copy"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_POST
 from contracts.selectors import contract_list, process_list
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViews, stored_file_response
 from reports import filtersets, selectors, services, tables
-from reports.forms import ReportLayoutForm, ReportUploadForm
+from reports.forms import ReportLayoutCopyForm, ReportLayoutForm, ReportUploadForm
 from reports.models import ReportLayout, VendorReport
+from vendors.selectors import provider_list
 
 
 class VendorReportListView(ObjectListView):
@@ -121,7 +123,7 @@ def _readable(form: ReportUploadForm) -> bool:
     return True
 
 
-def _add_errors(form: ReportUploadForm, exc: ValidationError) -> None:
+def _add_errors(form: Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -195,6 +197,28 @@ class ReportLayoutDetailView(ObjectDetailView):
             :20
         ]
         return context
+
+
+@login_required
+@permission_required("reports.add_reportlayout", raise_exception=True)
+def layout_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a layout (a shared template) for a provider, then go on to edit the copy."""
+    source = get_object_or_404(selectors.layout_list(user=request.user), pk=pk)
+    form = ReportLayoutCopyForm(
+        request.POST or None,
+        providers=provider_list(user=request.user),
+        source=source,
+        initial=request.GET.dict() or None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = form.save(user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Copied “{source}” for {copy.provider}; adjust it to the provider's files.")
+            return redirect("reports:reportlayout_edit", pk=copy.pk)
+    return render(request, "reports/reportlayout_copy.html", {"form": form, "object": source})
 
 
 layout_views = ObjectViews(

@@ -39,3 +39,13 @@ def test_seed_demo_builds_the_portfolio_and_is_idempotent():
 
     call_command("seed_demo", "--months", "3", "--rows", "150", verbosity=0)
     assert _counts() == first
+
+
+def test_the_demo_layouts_are_shared_templates():
+    from overview.management.commands.seed_demo import SHARED_CALL_RECORDS_LAYOUT
+    from reports.models import ReportLayout
+
+    call_command("seed_demo", "--months", "0", "--rows", "10", verbosity=0)
+    layout = ReportLayout.objects.get(name=SHARED_CALL_RECORDS_LAYOUT)
+    assert layout.provider is None and not layout.is_builtin
+    assert not ReportLayout.objects.filter(provider__isnull=False).exists()
