@@ -20,7 +20,7 @@ from django.utils import timezone
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE
 from core.months import month_end, parse_month
-from core.tasks import enqueue_on_commit
+from core.tasks import start_on_commit
 from reports import progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
 from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
@@ -31,7 +31,9 @@ from reports.signals import report_processed
 from vendors.models import Provider
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY_ROWS = 5000
+# Progress goes to the cache (outside the import's transaction, which hides everything it
+# writes until the end) this often: a few times a second at the usual rates.
+PROGRESS_EVERY_ROWS = 1000
 
 
 class DuplicateReportError(ValidationError):
@@ -271,7 +273,7 @@ def report_submit(sub: ReportSubmission, *, enqueue: bool = True) -> VendorRepor
     if enqueue:
         from reports.tasks import import_report
 
-        enqueue_on_commit(import_report, report.pk)
+        start_on_commit(import_report, report.pk)  # off the request in the embedded mode too
     return report
 
 
@@ -396,6 +398,7 @@ def _load_work_items(
     listener: ProgressListener | None,
 ) -> None:
     state = progress.ImportProgress(size=report.size, started=time.time())
+    progress.publish(report.pk, state)  # "reading, 0 %" at once, before the first rows
     with work_item_writer(report) as writer:
         for parsed in parse_file(handle, filename=report.original_name, layout=layout, period=report.period):
             counts.read += 1
