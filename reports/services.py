@@ -24,7 +24,7 @@ from core.tasks import start_on_commit
 from reports import progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
 from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
-from reports.parsing import FileError, Layout, LayoutError, parse_file
+from reports.parsing import FileError, Layout, LayoutError, canonical_config, parse_file, read_header
 from reports.parsing.types import ParsedRow, RowError
 from reports.rejects import RejectedRows
 from reports.signals import report_processed
@@ -63,6 +63,30 @@ def compile_layout(config: dict[str, Any]) -> Layout:
         return Layout.from_config(config)
     except LayoutError as exc:
         raise ValidationError({"config": list(exc.messages)}) from exc
+
+
+FILE_OPTIONS: tuple[str, ...] = ("format", "delimiter", "quotechar", "encoding", "header_row", "sheet")
+
+
+def layout_sample_columns(upload: IO[bytes], *, filename: str, config: dict[str, Any]) -> list[str]:
+    """The header of a vendor's sample file, read with the file options of ``config``.
+
+    The layout editor offers these names as the source columns. Only the file options
+    count (the fields may not be mapped yet); a file that cannot be read raises a
+    ``ValidationError`` on ``sample`` naming why.
+    """
+    kind = config.get("kind") if config.get("kind") in (ReportKind.WORK_ITEMS, ReportKind.KPI_SUMMARY) else None
+    options = {key: config[key] for key in FILE_OPTIONS if key in config}
+    try:
+        layout = Layout.from_config({**canonical_config(kind or ReportKind.WORK_ITEMS), **options})
+    except LayoutError as exc:
+        raise ValidationError({"sample": [f"The file options are invalid: {'; '.join(exc.messages)}"]}) from exc
+    try:
+        return read_header(upload, filename=filename, layout=layout)
+    except FileError as exc:
+        raise ValidationError({"sample": [f"The sample cannot be read: {exc}."]}) from exc
+    finally:
+        upload.seek(0)
 
 
 @transaction.atomic

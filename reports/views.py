@@ -1,7 +1,10 @@
 """Browser views: report upload with preview, live progress, report pages and layouts."""
 
+import functools
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -17,6 +20,13 @@ from reports import filtersets, selectors, services, tables
 from reports.forms import ReportLayoutCopyForm, ReportLayoutForm, ReportUploadForm
 from reports.models import ReportLayout, VendorReport
 from vendors.selectors import provider_list
+
+
+@functools.cache
+def _layout_reference() -> str:
+    """docs/report-layouts.md, shown in full beside the layout editor."""
+    path = Path(settings.BASE_DIR, "docs", "report-layouts.md")
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 class VendorReportListView(ObjectListView):
@@ -179,12 +189,31 @@ def report_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
 
 
 class ReportLayoutEditView(ObjectEditView):
+    """The layout editor; besides saving, its buttons switch between the form and the JSON
+    view or read a sample file's header, re-rendering the unsaved layout."""
+
     template_name = "reports/reportlayout_edit.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "providers": provider_list(user=self.request.user)}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.user = self.request.user
         return form
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        action = request.POST.get("action", "save")
+        if action not in ("form", "json", "sample"):
+            return super().post(request, *args, **kwargs)
+        self.object = self.get_object()
+        form = self.get_form().switched(action)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["reference"] = _layout_reference()
+        return context
 
 
 class ReportLayoutDetailView(ObjectDetailView):

@@ -105,14 +105,7 @@ class RawReader:
         self.filename = filename
         self.layout = layout
         self.format = resolve_format(filename, layout)
-        if self.format == "csv":
-            self._source: Iterator[Any] = _csv_source(binary_file, layout)
-        elif self.format == "xlsx":
-            self._source = _xlsx_source(binary_file, layout, max_xlsx_uncompressed_bytes)
-        elif self.format == "json":
-            self._source = _json_source(binary_file)
-        else:
-            self._source = _ndjson_source(binary_file)
+        self._source: Iterator[Any] = _source(binary_file, self.format, layout, max_xlsx_uncompressed_bytes)
         try:
             self.columns: list[str] = next(self._source)
             self._check_columns()
@@ -148,6 +141,39 @@ class RawReader:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _source(binary_file: IO[bytes], file_format: str, layout: Layout, max_xlsx_bytes: int) -> Iterator[Any]:
+    """The generator of one format: it yields the header, then the RawRows."""
+    if file_format == "csv":
+        return _csv_source(binary_file, layout)
+    if file_format == "xlsx":
+        return _xlsx_source(binary_file, layout, max_xlsx_bytes)
+    if file_format == "json":
+        return _json_source(binary_file)
+    return _ndjson_source(binary_file)
+
+
+def read_header(
+    binary_file: IO[bytes],
+    *,
+    filename: str,
+    layout: Layout,
+    max_xlsx_uncompressed_bytes: int = DEFAULT_MAX_XLSX_UNCOMPRESSED_BYTES,
+) -> list[str]:
+    """The column names of a sample file, read with the layout's file options only.
+
+    Unlike ``RawReader`` it does not require the layout's columns to be there: the layout
+    editor offers these names to choose the columns from. (JSON's names come from the
+    first element.) Raises ``FileError`` like the reader does.
+    """
+    source = _source(binary_file, resolve_format(filename, layout), layout, max_xlsx_uncompressed_bytes)
+    try:
+        return list(next(source))
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
 
 
 def iter_raw_rows(
