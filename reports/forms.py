@@ -79,6 +79,9 @@ class ReportUploadForm(forms.Form):
             self.fields["layout"].queryset = layouts.filter(provider__isnull=True, kind=kind)
             return
         self.fields["process"].queryset = processes.filter(pk__in=self.contract.processes.values("pk"))
+        only = list(self.fields["process"].queryset[:2])
+        if len(only) == 1:
+            self.initial.setdefault("process", only[0].pk)
         self.fields["layout"].queryset = layouts.filter(
             Q(provider__isnull=True) | Q(provider=self.contract.provider_id), kind=kind
         )
@@ -260,6 +263,7 @@ class ReportLayoutForm(forms.ModelForm):
             self.fields["provider"].queryset = providers
         self.fields["provider"].help_text = "Empty: a shared template that every provider may use or copy."
         self.layout_kind = self._raw("kind") or self.instance.kind or ReportKind.WORK_ITEMS
+        self.initial.setdefault("kind", self.layout_kind)
         self.base = self._base_config()
         if self.base.get("kind") != self.layout_kind:  # the kind changed: start its fields afresh
             self.base = {**self.base, "kind": self.layout_kind, "fields": {}, "outcome_rules": []}
@@ -529,7 +533,8 @@ class ReportLayoutForm(forms.ModelForm):
                 self.add_error("sample", exc.message_dict["sample"])
                 return self
             editor = "form"
-        initial = {name: self.data.get(self.add_prefix(name)) for name in ("provider", "name", "kind", "description")}
+        initial = {name: self.data.get(self.add_prefix(name)) for name in ("provider", "name", "description")}
+        initial["kind"] = self.layout_kind
         initial.update(config=config, editor=editor, sample_columns=json.dumps(columns) if columns else "")
         return type(self)(
             instance=self.instance, initial=initial, providers=self.fields["provider"].queryset, prefix=self.prefix
