@@ -136,6 +136,29 @@ class ReportUploadForm(forms.Form):
             self.add_error("month", "Give the month, or the first and last day of the period.")
         return data
 
+    def preview(self) -> services.Preview | None:
+        """The file's first rows as the import would read them (call once the form is valid).
+
+        ``None``, with the reason added to the form, when the layout cannot be used.
+        """
+        data = self.cleaned_data
+        upload = data["file"]
+        try:
+            return services.report_preview(
+                upload,
+                filename=upload.name,
+                layout=data.get("layout") or services.builtin_layout(data["kind"]),
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                contract=data["contract"],
+            )
+        except services.ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+            return None
+        finally:
+            upload.seek(0)
+
     def submission(self, *, user, source: str) -> services.ReportSubmission:
         data = self.cleaned_data
         return services.ReportSubmission(

@@ -108,25 +108,9 @@ def _readable(form: ReportUploadForm) -> bool:
     delimiter, missing columns, an encoding that does not fit or a file that is not what
     its name says are all found there, with the same message the import would give.
     """
-    data = form.cleaned_data
-    if not data.get("period_start") or not data.get("period_end"):
-        return True  # the form already has an error for the period
-    upload = data["file"]
-    layout = data.get("layout") or services.builtin_layout(data["kind"])
-    try:
-        preview = services.report_preview(
-            upload,
-            filename=upload.name,
-            layout=layout,
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            contract=data["contract"],
-        )
-    except ValidationError as exc:
-        _add_errors(form, exc)
+    preview = form.preview()
+    if preview is None:
         return False
-    finally:
-        upload.seek(0)
     if preview.file_error:
         form.add_error("file", f"The file cannot be read: {preview.file_error}.")
         return False
@@ -147,21 +131,7 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
 def report_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the first rows of the chosen file as the import would read them."""
     form = _upload_form(request)
-    preview = None
-    if form.is_valid():
-        data = form.cleaned_data
-        layout = data.get("layout") or services.builtin_layout(data["kind"])
-        try:
-            preview = services.report_preview(
-                data["file"],
-                filename=data["file"].name,
-                layout=layout,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                contract=data["contract"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+    preview = form.preview() if form.is_valid() else None
     return render(request, "reports/_preview.html", {"form": form, "preview": preview})
 
 
