@@ -50,3 +50,27 @@ def test_build_a_layout_with_the_form(page, tmp_path):
     page.get_by_label("Layout (JSON)").fill('{\n  "kind": "work_items",\n  oops\n}')
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The JSON is not valid at line 3, column 3")).to_be_visible()
+
+
+def test_copy_a_shared_template_for_a_provider(page):
+    from reports import services
+    from reports.parsing.samples import ANONYMOUS_BANK_LAYOUT
+
+    template = ReportLayout(name="Call records (TSV)", kind="work_items")
+    services.layout_save(template, config=ANONYMOUS_BANK_LAYOUT)
+    ProviderFactory(name="Cape Coast")
+    UserFactory(username="lia", password="secret-pass-123", role="operations")
+    page.goto("/login/")
+    page.get_by_label("Username").fill("lia")
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto(template.get_absolute_url())
+    expect(page.get_by_text("Shared template: copy it for a provider")).to_be_visible()
+    page.get_by_role("link", name="Copy for a provider").click()
+    page.get_by_label("Provider").select_option(label="Cape Coast")
+    page.get_by_label("Name").fill("Cape Coast calls")
+    page.get_by_role("button", name="Copy and edit").click()
+
+    expect(page.get_by_role("heading", name="Edit Cape Coast calls (Cape Coast)")).to_be_visible()
+    expect(page.get_by_label("wait_seconds column")).to_have_value("q_time")
