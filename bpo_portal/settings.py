@@ -85,6 +85,12 @@ WSGI_APPLICATION = "bpo_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: the page polling an import's progress reads while the import writes
+    # (in SQLite's default journal mode a large write transaction locks readers out).
+    # A write waits up to 20 s for the lock an import holds, rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,6 +133,9 @@ _redis_url = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis_url) or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Embedded mode: long tasks (imports) run on a thread of the web process, not inside the
+# request, so the upload page answers at once and its progress bar moves.
+BACKGROUND_EAGER_TASKS = env.bool("BACKGROUND_EAGER_TASKS", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="bpo_portal")
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -164,12 +173,18 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Import progress travels through the cache: Redis whenever there is a Redis broker (so the
-# web process sees what a worker writes), process memory in the embedded mode.
+# web process sees what a worker writes), process memory in the embedded mode (the import
+# runs on a thread of the web process), and files for any other broker (a worker process).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}
         if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if CELERY_BROKER_URL == "memory://"
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / ".cache")),
+        }
     )
 }
 

@@ -12,10 +12,13 @@ class ReportLayoutFilterSet(SearchFilterSet):
     search_fields = ("name", "description", "provider__name")
     provider = django_filters.ModelChoiceFilter(queryset=Provider.objects.all())
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
+    shared = django_filters.BooleanFilter(
+        field_name="provider", lookup_expr="isnull", label="Shared with every provider"
+    )
 
     class Meta:
         model = ReportLayout
-        fields = ["q", "provider", "kind"]
+        fields = ["q", "provider", "kind", "shared"]
 
 
 class VendorReportFilterSet(SearchFilterSet):

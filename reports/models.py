@@ -28,9 +28,10 @@ class ReportKind(models.TextChoices):
 class ReportLayout(TimeStampedModel):
     """How one vendor's files map onto the canonical fields; edited as new versions.
 
-    ``provider`` is empty for built-in layouts that any contract may use (the canonical
-    layouts). Each save of the config creates a ``ReportLayoutVersion``; a report keeps the
-    version it was read with.
+    ``provider`` is empty for shared layouts that any contract may use: the built-in
+    canonical layouts, and templates for common formats that a provider copies
+    (``services.layout_copy``) and then edits for its own files. Each save of the config
+    creates a ``ReportLayoutVersion``; a report keeps the version it was read with.
     """
 
     provider = models.ForeignKey(
@@ -52,6 +53,11 @@ class ReportLayout(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name if self.provider_id is None else f"{self.name} ({self.provider})"
+
+    @property
+    def is_shared(self) -> bool:
+        """Offered to every provider (a template to copy, or a built-in canonical layout)."""
+        return self.provider_id is None
 
     def get_absolute_url(self) -> str:
         return reverse("reports:reportlayout", args=[self.pk])

@@ -1,7 +1,10 @@
 """Live progress of an import, shared between the worker and the web through the cache.
 
 The import runs in one database transaction, so nothing it writes to the database is
-visible until it ends; progress therefore goes through the cache (Redis in production).
+visible until it ends; progress therefore goes through the cache, which every mode shares
+with the page that polls it: Redis with a Redis broker (worker and web are separate
+processes), process memory in the embedded mode (the import runs on a thread of the web
+process, see ``core.tasks.start_on_commit``), files with any other broker.
 """
 
 import time

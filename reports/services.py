@@ -21,17 +21,20 @@ from django.utils import timezone
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE
 from core.months import month_end, month_start, parse_month
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit, start_on_commit
 from reports import progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
 from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
-from reports.parsing import FileError, Layout, LayoutError, iter_raw_rows, parse_file
+from reports.parsing import FileError, Layout, LayoutError, canonical_config, iter_raw_rows, parse_file, read_header
 from reports.parsing.types import ParsedRow, RowError
 from reports.rejects import RejectedRows
 from reports.signals import report_processed
+from vendors.models import Provider
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY_ROWS = 5000
+# Progress goes to the cache (outside the import's transaction, which hides everything it
+# writes until the end) this often: a few times a second at the usual rates.
+PROGRESS_EVERY_ROWS = 1000
 
 
 class DuplicateReportError(ValidationError):
@@ -73,6 +76,30 @@ def compile_layout(config: dict[str, Any]) -> Layout:
         raise ValidationError({"config": list(exc.messages)}) from exc
 
 
+FILE_OPTIONS: tuple[str, ...] = ("format", "delimiter", "quotechar", "encoding", "header_row", "sheet")
+
+
+def layout_sample_columns(upload: IO[bytes], *, filename: str, config: dict[str, Any]) -> list[str]:
+    """The header of a vendor's sample file, read with the file options of ``config``.
+
+    The layout editor offers these names as the source columns. Only the file options
+    count (the fields may not be mapped yet); a file that cannot be read raises a
+    ``ValidationError`` on ``sample`` naming why.
+    """
+    kind = config.get("kind") if config.get("kind") in (ReportKind.WORK_ITEMS, ReportKind.KPI_SUMMARY) else None
+    options = {key: config[key] for key in FILE_OPTIONS if key in config}
+    try:
+        layout = Layout.from_config({**canonical_config(kind or ReportKind.WORK_ITEMS), **options})
+    except LayoutError as exc:
+        raise ValidationError({"sample": [f"The file options are invalid: {'; '.join(exc.messages)}"]}) from exc
+    try:
+        return read_header(upload, filename=filename, layout=layout)
+    except FileError as exc:
+        raise ValidationError({"sample": [f"The sample cannot be read: {exc}."]}) from exc
+    finally:
+        upload.seek(0)
+
+
 @transaction.atomic
 def layout_save(layout: ReportLayout, *, config: dict[str, Any], user: User | None = None) -> ReportLayoutVersion:
     """Save a layout; a changed config becomes a new version, old reports keep theirs."""
@@ -102,6 +129,33 @@ def builtin_layout(kind: str) -> ReportLayout:
     if created or layout.current_version is None:
         ReportLayoutVersion.objects.create(layout=layout, number=1, config=Layout.canonical(kind).to_config())
     return layout
+
+
+@transaction.atomic
+def layout_copy(
+    source: ReportLayout, *, provider: Provider, name: str = "", user: User | None = None
+) -> ReportLayout:
+    """A provider's own copy of a layout (usually a shared template), to edit for its files.
+
+    The copy starts at version 1 with the source's current config; later edits of either
+    leave the other alone. Raises ``ValidationError`` on ``name`` when the provider already
+    has a layout of that name.
+    """
+    if source.current_version is None:
+        raise ValidationError(f"Layout “{source}” has no saved config to copy.")
+    name = (name or source.name).strip()
+    if ReportLayout.objects.filter(provider=provider, name=name).exists():
+        raise ValidationError({"name": [f"{provider} already has a layout named “{name}”; choose another name."]})
+    description = source.description
+    origin = f"Copied from “{source}”, version {source.current_version.number}."
+    copy = ReportLayout(
+        provider=provider,
+        name=name,
+        kind=source.kind,
+        description=f"{description}\n\n{origin}".strip() if description else origin,
+    )
+    layout_save(copy, config=source.current_version.config, user=user)
+    return copy
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -274,7 +328,7 @@ def report_submit(sub: ReportSubmission, *, enqueue: bool = True) -> VendorRepor
     if enqueue:
         from reports.tasks import import_report
 
-        enqueue_on_commit(import_report, report.pk)
+        start_on_commit(import_report, report.pk)  # off the request in the embedded mode too
     return report
 
 
@@ -399,6 +453,7 @@ def _load_work_items(
     listener: ProgressListener | None,
 ) -> None:
     state = progress.ImportProgress(size=report.size, started=time.time())
+    progress.publish(report.pk, state)  # "reading, 0 %" at once, before the first rows
     with work_item_writer(report) as writer:
         for parsed in parse_file(handle, filename=report.original_name, layout=layout, period=report.period):
             counts.read += 1

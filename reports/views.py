@@ -1,16 +1,20 @@
 """Browser views: report upload with preview, live progress, report pages and layouts."""
 
+import functools
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from contracts.selectors import contract_list
+from contracts.selectors import contract_list, process_list
 from core.auth import token_auth
 from core.views import (
     HtmxHttpRequest,
@@ -21,8 +25,16 @@ from core.views import (
     stored_file_response,
 )
 from reports import filtersets, selectors, services, tables
-from reports.forms import ReportLayoutForm, ReportUploadForm
+from reports.forms import ReportLayoutCopyForm, ReportLayoutForm, ReportUploadForm
 from reports.models import ReportLayout, VendorReport
+from vendors.selectors import provider_list
+
+
+@functools.cache
+def _layout_reference() -> str:
+    """docs/report-layouts.md, shown in full beside the layout editor."""
+    path = Path(settings.BASE_DIR, "docs", "report-layouts.md")
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 class VendorReportListView(ObjectListView):
@@ -45,11 +57,12 @@ class VendorReportDetailView(ObjectDetailView):
         return context
 
 
-def _upload_form(request: HttpRequest) -> ReportUploadForm:
+def _upload_form(request: HttpRequest, *, bound: bool = True) -> ReportUploadForm:
     return ReportUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        (request.POST or None) if bound else None,
+        (request.FILES or None) if bound else None,
         contracts=contract_list(user=request.user),
+        processes=process_list(user=request.user),
         layouts=selectors.layout_list(user=request.user),
         initial=request.GET.dict() or None,
     )
@@ -60,7 +73,7 @@ def _upload_form(request: HttpRequest) -> ReportUploadForm:
 def report_upload(request: HttpRequest) -> HttpResponse:
     """Choose contract, period and layout, drop a file, optionally preview, then upload."""
     form = _upload_form(request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _readable(form):
         try:
             report = services.report_submit(form.submission(user=request.user, source=VendorReport.Source.BROWSER))
         except services.DuplicateReportError as exc:
@@ -72,8 +85,8 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            report.refresh_from_db()  # in the embedded mode the import has already run
-            if report.status == VendorReport.Status.QUEUED:
+            report.refresh_from_db()
+            if report.status in (VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING):
                 messages.success(request, f"Uploaded {report.original_name}; the import has started.")
             elif report.status == VendorReport.Status.COMPLETED:
                 messages.success(request, f"Uploaded and imported {report.original_name}.")
@@ -83,7 +96,35 @@ def report_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/upload.html", {"form": form})
 
 
-def _add_errors(form: ReportUploadForm, exc: ValidationError) -> None:
+@login_required
+@permission_required("reports.add_vendorreport", raise_exception=True)
+def report_upload_fields(request: HttpRequest) -> HttpResponse:
+    """htmx: the upload form's fields that depend on the contract (processes, layouts, months).
+
+    Called with the form's current values as the query string whenever the contract or the
+    kind changes, so the choices narrow without a page load.
+    """
+    form = _upload_form(request, bound=False)
+    return render(request, "reports/_upload_fields.html", {"form": form})
+
+
+def _readable(form: ReportUploadForm) -> bool:
+    """Refuse at once a file the preview finds unreadable, instead of storing a failed report.
+
+    The preview reads the header and the first rows with the chosen layout: a wrong
+    delimiter, missing columns, an encoding that does not fit or a file that is not what
+    its name says are all found there, with the same message the import would give.
+    """
+    preview = form.preview()
+    if preview is None:
+        return False
+    if preview.file_error:
+        form.add_error("file", f"The file cannot be read: {preview.file_error}.")
+        return False
+    return True
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -97,21 +138,7 @@ def _add_errors(form: ReportUploadForm, exc: ValidationError) -> None:
 def report_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the first rows of the chosen file as the import would read them."""
     form = _upload_form(request)
-    preview = None
-    if form.is_valid():
-        data = form.cleaned_data
-        layout = data.get("layout") or services.builtin_layout(data["kind"])
-        try:
-            preview = services.report_preview(
-                data["file"],
-                filename=data["file"].name,
-                layout=layout,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                contract=data["contract"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+    preview = form.preview() if form.is_valid() else None
     return render(request, "reports/_preview.html", {"form": form, "preview": preview})
 
 
@@ -159,12 +186,31 @@ def report_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
 
 
 class ReportLayoutEditView(ObjectEditView):
+    """The layout editor; besides saving, its buttons switch between the form and the JSON
+    view or read a sample file's header, re-rendering the unsaved layout."""
+
     template_name = "reports/reportlayout_edit.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "providers": provider_list(user=self.request.user)}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.user = self.request.user
         return form
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        action = request.POST.get("action", "save")
+        if action not in ("form", "json", "sample"):
+            return super().post(request, *args, **kwargs)
+        self.object = self.get_object()
+        form = self.get_form().switched(action)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["reference"] = _layout_reference()
+        return context
 
 
 class ReportLayoutDetailView(ObjectDetailView):
@@ -177,6 +223,28 @@ class ReportLayoutDetailView(ObjectDetailView):
             :20
         ]
         return context
+
+
+@login_required
+@permission_required("reports.add_reportlayout", raise_exception=True)
+def layout_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a layout (a shared template) for a provider, then go on to edit the copy."""
+    source = get_object_or_404(selectors.layout_list(user=request.user), pk=pk)
+    form = ReportLayoutCopyForm(
+        request.POST or None,
+        providers=provider_list(user=request.user),
+        source=source,
+        initial=request.GET.dict() or None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = form.save(user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Copied “{source}” for {copy.provider}; adjust it to the provider's files.")
+            return redirect("reports:reportlayout_edit", pk=copy.pk)
+    return render(request, "reports/reportlayout_copy.html", {"form": form, "object": source})
 
 
 layout_views = ObjectViews(

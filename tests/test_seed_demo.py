@@ -59,3 +59,13 @@ def test_seed_demo_expected_volumes_match_the_generated_volumes():
     for name, items in generated.items():
         assert processes[name] == items, name
     assert processes["Retail customer care (voice)"] == 240  # delivered under two contracts
+
+
+def test_the_demo_layouts_are_shared_templates():
+    from overview.management.commands.seed_demo import SHARED_CALL_RECORDS_LAYOUT
+    from reports.models import ReportLayout
+
+    call_command("seed_demo", "--months", "0", "--rows", "10", verbosity=0)
+    layout = ReportLayout.objects.get(name=SHARED_CALL_RECORDS_LAYOUT)
+    assert layout.provider is None and not layout.is_builtin
+    assert not ReportLayout.objects.filter(provider__isnull=False).exists()

@@ -11,6 +11,7 @@ from core.api.fields import LookupRelatedField, MeasureField
 from reports import selectors, services
 from reports.models import ReportKind, ReportLayout, ReportLayoutVersion, VendorReport
 from vendors.models import Provider
+from vendors.selectors import provider_list
 
 
 class ReportLayoutVersionSerializer(serializers.ModelSerializer):
@@ -37,12 +38,17 @@ class ReportLayoutSerializer(serializers.ModelSerializer):
             "kind",
             "description",
             "is_builtin",
+            "is_shared",
             "config",
             "current_version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["is_builtin"]
+
+    is_shared = serializers.BooleanField(
+        read_only=True, help_text="No provider: offered to every provider (built in, or a template to copy)."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         config = attrs.get("config")
@@ -74,6 +80,23 @@ class ReportLayoutSerializer(serializers.ModelSerializer):
         if instance.is_builtin:
             raise serializers.ValidationError("Built-in layouts cannot be changed; create your own.")
         return self._save(instance, validated_data)
+
+
+class ReportLayoutCopySerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/report-layouts/{id}/copy/``."""
+
+    provider = serializers.PrimaryKeyRelatedField(
+        queryset=Provider.objects.none(), help_text="The provider the copy is for (its id)."
+    )
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="The copy's name; default: the source's name."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["provider"].queryset = provider_list(user=request.user)
 
 
 class ErrorSerializer(serializers.Serializer):

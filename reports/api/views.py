@@ -41,6 +41,28 @@ class ReportLayoutViewSet(SelectorModelViewSet):
     filterset_class = filtersets.ReportLayoutFilterSet
     ordering_fields = ["name", "updated_at"]
 
+    @extend_schema(
+        request=report_serializers.ReportLayoutCopySerializer,
+        responses={201: report_serializers.ReportLayoutSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        """Copy this layout (typically a shared template) for a provider; edit the copy afterwards."""
+        source = self.get_object()
+        body = report_serializers.ReportLayoutCopySerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        try:
+            copy = services.layout_copy(
+                source,
+                provider=body.validated_data["provider"],
+                name=body.validated_data.get("name", ""),
+                user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        created = self.get_serializer(copy).data
+        return Response(created, status=status.HTTP_201_CREATED, headers={"Location": str(created["url"])})
+
     @extend_schema(responses=report_serializers.ReportLayoutVersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):

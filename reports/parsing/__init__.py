@@ -20,6 +20,7 @@ from reports.parsing.readers import (
     ROW_PROBLEM,
     RawReader,
     iter_raw_rows,
+    read_header,
     resolve_format,
 )
 from reports.parsing.records import KpiParser, WorkItemParser
@@ -59,6 +60,7 @@ __all__ = [
     "iter_raw_rows",
     "make_parser",
     "parse_file",
+    "read_header",
     "resolve_format",
 ]
 

@@ -105,14 +105,7 @@ class RawReader:
         self.filename = filename
         self.layout = layout
         self.format = resolve_format(filename, layout)
-        if self.format == "csv":
-            self._source: Iterator[Any] = _csv_source(binary_file, layout)
-        elif self.format == "xlsx":
-            self._source = _xlsx_source(binary_file, layout, max_xlsx_uncompressed_bytes)
-        elif self.format == "json":
-            self._source = _json_source(binary_file)
-        else:
-            self._source = _ndjson_source(binary_file)
+        self._source: Iterator[Any] = _source(binary_file, self.format, layout, max_xlsx_uncompressed_bytes)
         try:
             self.columns: list[str] = next(self._source)
             self._check_columns()
@@ -148,6 +141,39 @@ class RawReader:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _source(binary_file: IO[bytes], file_format: str, layout: Layout, max_xlsx_bytes: int) -> Iterator[Any]:
+    """The generator of one format: it yields the header, then the RawRows."""
+    if file_format == "csv":
+        return _csv_source(binary_file, layout)
+    if file_format == "xlsx":
+        return _xlsx_source(binary_file, layout, max_xlsx_bytes)
+    if file_format == "json":
+        return _json_source(binary_file)
+    return _ndjson_source(binary_file)
+
+
+def read_header(
+    binary_file: IO[bytes],
+    *,
+    filename: str,
+    layout: Layout,
+    max_xlsx_uncompressed_bytes: int = DEFAULT_MAX_XLSX_UNCOMPRESSED_BYTES,
+) -> list[str]:
+    """The column names of a sample file, read with the layout's file options only.
+
+    Unlike ``RawReader`` it does not require the layout's columns to be there: the layout
+    editor offers these names to choose the columns from. (JSON's names come from the
+    first element.) Raises ``FileError`` like the reader does.
+    """
+    source = _source(binary_file, resolve_format(filename, layout), layout, max_xlsx_uncompressed_bytes)
+    try:
+        return list(next(source))
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
 
 
 def iter_raw_rows(
@@ -268,6 +294,47 @@ def _undecodable_position(binary: IO[bytes], start: int, encoding: str) -> tuple
         newlines += chunk.count(b"\n")
 
 
+_UTF16_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _encoding_advice(binary: IO[bytes], start: int, *, tried: str) -> str | None:
+    """What the file's bytes actually are, and the layout encoding that reads them.
+
+    Scans the file once (streamed) with each supported encoding in turn of preference:
+    UTF-8, then cp1252 (what Windows exports use), then Latin-1 (which decodes any byte,
+    so it is the last resort and said so). A UTF-16/32 byte-order mark is named as such,
+    since no layout encoding reads those.
+    """
+    try:
+        binary.seek(start)
+        head = binary.read(4)
+    except (OSError, ValueError):
+        return None
+    if any(head.startswith(bom) for bom in _UTF16_BOMS):
+        width = "UTF-32" if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) else "UTF-16"
+        return f"it starts with a {width} byte-order mark, which no layout encoding reads: save it as UTF-8"
+    candidates = [c for c in ("utf-8", "cp1252") if c != ("utf-8" if tried.startswith("utf-8") else tried)]
+    decoders = {c: codecs.getincrementaldecoder(c)() for c in candidates}
+    binary.seek(start)
+    while decoders:
+        chunk = binary.read(_CHUNK)
+        for codec, decoder in list(decoders.items()):
+            try:
+                decoder.decode(chunk, not chunk)
+            except UnicodeDecodeError:
+                del decoders[codec]
+        if not chunk:
+            break
+    binary.seek(start)
+    for codec in candidates:
+        if codec in decoders:
+            return f"it reads as {_ENCODING_NAMES[codec]}: set the layout's encoding to {codec}"
+    return (
+        "it is neither UTF-8 nor cp1252 (Windows-1252); Latin-1 reads any byte, so set the layout's encoding "
+        "to latin-1 only if that is what the vendor exports"
+    )
+
+
 def _csv_source(binary: IO[bytes], layout: Layout) -> Iterator[Any]:
     """Yields the header, then RawRows. See RawReader."""
     start = _tell(binary)
@@ -280,12 +347,13 @@ def _csv_source(binary: IO[bytes], layout: Layout) -> Iterator[Any]:
         yield from _csv_rows(text, layout)
     except UnicodeDecodeError:
         name = _ENCODING_NAMES.get(encoding, encoding)
-        hint = (
-            "set the layout's encoding (e.g. cp1252)" if encoding.startswith("utf-8") else "check the layout's encoding"
-        )
+        if layout.encoding == "auto":
+            name = f"UTF-8 nor {name}"  # auto tried UTF-8 first, found it was not, and fell back
         position = _undecodable_position(binary, start, encoding) if start is not None else None
         where = f" at byte {position[0] + 1} (line {position[1]})" if position else ""
-        raise FileError(f"the file is not valid {name}{where}; {hint}") from None
+        advice = _encoding_advice(binary, start, tried=encoding) if start is not None else None
+        advice = advice or "check the layout's encoding"
+        raise FileError(f"the file is not valid {name}{where}; {advice}") from None
     finally:
         with contextlib.suppress(ValueError):
             text.detach()  # leave the caller's binary file open

@@ -98,7 +98,8 @@ def test_undecodable_bytes_name_the_byte_and_line():
     position = data.index(b"\xe9") + 1
     message = file_error(data, MINIMAL)
     assert message == (
-        f"the file is not valid UTF-8 at byte {position} (line 3); set the layout's encoding (e.g. cp1252)"
+        f"the file is not valid UTF-8 at byte {position} (line 3); "
+        "it reads as cp1252 (Windows-1252): set the layout's encoding to cp1252"
     )
 
 
@@ -113,9 +114,25 @@ def test_undecodable_bytes_far_into_a_large_file():
 
 def test_cp1252_undefined_byte_is_reported():
     data = csv_bytes(HEADER, ROW).replace(b"A1", b"A\x81")
-    assert file_error(data, config(encoding="cp1252")).startswith(
-        "the file is not valid cp1252 (Windows-1252) at byte 17 (line 2); check the layout's encoding"
+    assert file_error(data, config(encoding="cp1252")) == (
+        "the file is not valid cp1252 (Windows-1252) at byte 17 (line 2); it is neither UTF-8 nor cp1252 "
+        "(Windows-1252); Latin-1 reads any byte, so set the layout's encoding to latin-1 only if that is what "
+        "the vendor exports"
     )
+
+
+def test_the_encoding_advice_names_what_the_bytes_are():
+    # "Á" is C3 81 in UTF-8; 81 is one of the five bytes cp1252 leaves undefined.
+    utf8 = csv_bytes(HEADER, ROW, "ÁLVARO,2026-10-05T08:00:00Z,handled")
+    assert file_error(utf8, config(encoding="cp1252")).endswith("it reads as UTF-8: set the layout's encoding to utf-8")
+    utf16 = csv_bytes(HEADER, ROW, encoding="utf-16")
+    assert file_error(utf16, MINIMAL).endswith(
+        "it starts with a UTF-16 byte-order mark, which no layout encoding reads: save it as UTF-8"
+    )
+    neither = csv_bytes(HEADER, ROW).replace(b"A1", b"A\x81\xe9")
+    message = file_error(neither, config(encoding="auto"))
+    assert message.startswith("the file is not valid UTF-8 nor cp1252 (Windows-1252) at byte 17 (line 2); ")
+    assert message.endswith("set the layout's encoding to latin-1 only if that is what the vendor exports")
 
 
 def test_empty_files():

@@ -46,3 +46,44 @@ def test_upload_preview_and_progress_to_completion(celery_worker, page, tmp_path
     expect(page.locator("[data-count=rejected]")).to_have_text("1")
     expect(page.get_by_role("cell", name="csat", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Download all rejected rows (CSV)")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_choosing_a_contract_narrows_the_upload_form(page):
+    import datetime as dt
+
+    from reports import services
+    from reports.models import ReportLayout
+    from reports.parsing.layout import canonical_config
+    from tests.factories import ProcessFactory, ProviderFactory
+
+    north, south = ProviderFactory(name="North BPO"), ProviderFactory(name="South BPO")
+    bank = ContractFactory(
+        provider=north,
+        reference="MSA-BANK",
+        processes=[ProcessFactory(name="Bank calls"), ProcessFactory(name="Bank chat")],
+        start_date=dt.date(1999, 1, 1),
+        end_date=dt.date(1999, 12, 31),
+    )
+    ContractFactory(provider=south, reference="MSA-PAY", processes=[ProcessFactory(name="Payroll")])
+    for name, provider in (("North export", north), ("South export", south), ("Common export", None)):
+        services.layout_save(
+            ReportLayout(name=name, provider=provider, kind="work_items"), config=canonical_config("work_items")
+        )
+    _sign_in(page)
+    page.goto("/reports/upload/")
+
+    process, layout, month = page.get_by_label("Process"), page.get_by_label("Layout"), page.get_by_label("Month")
+    page.get_by_label("Contract").select_option(label=str(bank))
+    expect(process.locator("option")).to_have_text(["---------", "Bank calls", "Bank chat"])
+    expect(layout.locator("option")).to_have_text(
+        ["---------", "Canonical work items", "Common export", "North export (North BPO)"]
+    )
+    expect(month).to_have_attribute("min", "1999-01")
+    expect(month).to_have_attribute("max", "1999-12")
+
+    page.get_by_label("Contract").select_option(label="MSA-PAY: Customer care")
+    expect(process.locator("option")).to_have_text(["---------", "Payroll"])
+    expect(layout.locator("option")).to_have_text(
+        ["---------", "Canonical work items", "Common export", "South export (South BPO)"]
+    )

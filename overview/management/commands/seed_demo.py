@@ -295,6 +295,8 @@ def expected_volume(process_name: str, rows: int = ROWS_PER_REPORT) -> int:
     return rows * sum(process_name in processes for _, _, _, processes, *_ in CONTRACTS)
 
 
+SHARED_CALL_RECORDS_LAYOUT = "Call records: date and clock columns (TSV)"
+
 USERS = [
     ("admin", "admin", None, True),
     ("ops", "ops", roles.OPERATIONS, False),
@@ -459,14 +461,19 @@ class Command(BaseCommand):
         return created_count
 
     def _layouts(self) -> None:
-        """A vendor layout for native call records (the Anonymous Bank export's shape)."""
-        provider = Provider.objects.get(name="Northwind Contact Solutions")
+        """Shared templates for common formats, which any provider copies and then adjusts.
+
+        Call-by-call exports with a YYMMDD date and separate clock columns (the Anonymous
+        Bank shape) are common to many telephony platforms, so the layout belongs to no
+        provider: "Copy for a provider" on its page makes a provider's own version.
+        """
         layout, created = ReportLayout.objects.get_or_create(
-            provider=provider,
-            name="Northwind call records (TSV)",
+            provider=None,
+            name=SHARED_CALL_RECORDS_LAYOUT,
             defaults={
                 "kind": ReportKind.WORK_ITEMS,
-                "description": "Tab-separated call-by-call export: YYMMDD date plus clock columns.",
+                "description": "Template: tab-separated call-by-call export, a YYMMDD date plus clock columns "
+                "(vru_entry, ser_start, ser_exit), HANG/AGENT/PHANTOM outcomes. Copy it for a provider.",
             },
         )
         if created:
