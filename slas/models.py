@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE, HIGHER_IS_BETTER, LOWER_IS_BETTER, METRIC_CHOICES, PERCENT
@@ -57,6 +58,9 @@ class ServiceLevel(TimeStampedModel):
     minimum_sample_size = models.PositiveIntegerField(
         default=0, help_text="Fewer items than this in a period means insufficient data."
     )
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contract__reference", "process__name", "metric"]

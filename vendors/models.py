@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
@@ -45,6 +46,9 @@ class Provider(TimeStampedModel):
     )
     notes = models.TextField(blank=True)
 
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -64,6 +68,9 @@ class Contact(TimeStampedModel):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
     is_primary = models.BooleanField("primary contact", default=False)
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["provider__name", "-is_primary", "name"]
@@ -99,6 +106,9 @@ class Certification(TimeStampedModel):
     reference = models.CharField(max_length=200, blank=True, help_text="Certificate number or auditor.")
     issued_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["provider__name", "kind"]
