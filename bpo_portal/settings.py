@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_celery_beat",
     "django_htmx",
+    "axes",
+    "csp",
+    "simple_history",
     "core",
     "vendors",
     "contracts",
@@ -60,6 +63,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Who saved a service level or contract, for the recompute run it triggers (slas.receivers).
     "crum.CurrentRequestUserMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the audit trail records who
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bpo_portal.urls"
@@ -117,6 +124,38 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env("STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage")
     },
+}
+
+# --- Sign-in protection ---------------------------------------------------------------------
+# django-axes counts failed sign-ins (browser and token endpoint alike) and locks out a user
+# name after AXES_FAILURE_LIMIT failures, and separately an address, for AXES_COOLOFF_HOURS.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # trusted proxies in front of the app
+# API tokens expire this many days after they were issued (0: never); the profile page renews and revokes them.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+
+# --- Content-Security-Policy (django-csp): scripts and styles from our own origin only --------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
 }
 
 LOGIN_URL = "login"
@@ -199,7 +238,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -215,6 +254,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # Throttles fail open when the cache is down (core.api.throttling): a Redis hiccup must
+    # not turn good requests into errors.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/minute"),
+        "user": env("API_THROTTLE_USER", default="3000/minute"),
+        "token": env("API_THROTTLE_TOKEN", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BPO Vendor Portal API",

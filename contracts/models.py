@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
 from core.models import TimeStampedModel
@@ -69,6 +70,9 @@ class Process(TimeStampedModel):
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
     expected_monthly_volume = models.PositiveIntegerField(default=0)
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -179,6 +183,9 @@ class Contract(TimeStampedModel):
         default=False,
         help_text="A credit is returned if the SLA then meets its target for a run of months.",
     )
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords(m2m_fields=["processes"])
 
     class Meta:
         ordering = ["reference"]

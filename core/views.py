@@ -24,6 +24,7 @@ from django_htmx.middleware import HtmxDetails
 from django_tables2 import SingleTableMixin
 from django_tables2.rows import BoundRow
 
+from core.audit import audit_entries, is_audited
 from core.auth import TokenAuthMixin
 from core.panels import render_context
 from core.services import model_delete
@@ -148,6 +149,8 @@ class ObjectDetailView(ObjectMixin, generic.DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["panels"] = render_context(self.request, self.object)
+        if is_audited(self.model):
+            context["audit_entries"] = audit_entries(self.object, limit=20)
         meta = self.model._meta
         for action in ("edit", "delete"):
             try:

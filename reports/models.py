@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, Process
 from core.models import TimeStampedModel
@@ -41,6 +42,9 @@ class ReportLayout(TimeStampedModel):
     kind = models.CharField(max_length=20, choices=ReportKind.choices)
     description = models.TextField(blank=True)
     is_builtin = models.BooleanField(default=False, editable=False)
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +105,11 @@ def rejected_rows_path(report: "VendorReport", filename: str) -> str:
     return f"rejected/contract-{report.contract_id}/{report.pk}-{filename}"
 
 
+# What an import updates as it runs: kept out of the audit trail, which records what people
+# and the portal decided (upload, status, supersede, reinstate), not every progress tick.
+REPORT_PROGRESS_FIELDS = ["rows_read", "rows_accepted", "rows_rejected", "errors", "started_at", "attempts"]
+
+
 class VendorReport(TimeStampedModel):
     """One uploaded vendor file for a contract, process and period, and its import status."""
 
@@ -148,6 +157,9 @@ class VendorReport(TimeStampedModel):
         blank=True,
         help_text="When a user brought this superseded report back; it then counts as newer than its replacement.",
     )
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords(excluded_fields=REPORT_PROGRESS_FIELDS)
 
     class Meta:
         ordering = ["-created_at"]

@@ -132,9 +132,7 @@ def builtin_layout(kind: str) -> ReportLayout:
 
 
 @transaction.atomic
-def layout_copy(
-    source: ReportLayout, *, provider: Provider, name: str = "", user: User | None = None
-) -> ReportLayout:
+def layout_copy(source: ReportLayout, *, provider: Provider, name: str = "", user: User | None = None) -> ReportLayout:
     """A provider's own copy of a layout (usually a shared template), to edit for its files.
 
     The copy starts at version 1 with the source's current config; later edits of either

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE, HIGHER_IS_BETTER, LOWER_IS_BETTER, METRIC_CHOICES, PERCENT
@@ -67,6 +68,9 @@ class ServiceLevel(TimeStampedModel):
         help_text="Fewer items than this in a period means insufficient data (30 is a common floor for a "
         "percentage to mean anything).",
     )
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contract__reference", "process__name", "metric"]

@@ -8,6 +8,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
@@ -46,6 +47,9 @@ class Provider(TimeStampedModel):
     )
     notes = models.TextField(blank=True)
 
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -83,6 +87,9 @@ class Contact(TimeStampedModel):
     phone = models.CharField(max_length=50, blank=True)
     is_primary = models.BooleanField("primary contact", default=False)
 
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["provider__name", "-is_primary", "name"]
         constraints = [
@@ -117,6 +124,9 @@ class Certification(TimeStampedModel):
     reference = models.CharField(max_length=200, blank=True, help_text="Certificate number or auditor.")
     issued_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["provider__name", "kind"]

@@ -11,7 +11,8 @@ from rest_framework.permissions import DjangoModelPermissions
 class ModelPermissions(DjangoModelPermissions):
     """``view_<model>`` for GET/HEAD/OPTIONS; ``add``/``change``/``delete`` for writes.
 
-    Views without a model (e.g. the metric catalogue) need only authentication.
+    Views without a model (e.g. the metric catalogue) need a signed-in user who holds some
+    permission, i.e. has a role: an account without one sees nothing anywhere.
     """
 
     perms_map = {
@@ -23,5 +24,6 @@ class ModelPermissions(DjangoModelPermissions):
 
     def has_permission(self, request, view) -> bool:
         if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
-            return bool(request.user and request.user.is_authenticated)
+            user = request.user
+            return bool(user and user.is_authenticated and (user.is_superuser or user.get_all_permissions()))
         return super().has_permission(request, view)

@@ -5,8 +5,10 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
+from core.api.audit import AuditTrailMixin
 
-class SelectorModelViewSet(viewsets.ModelViewSet):
+
+class SelectorModelViewSet(AuditTrailMixin, viewsets.ModelViewSet):
     """A ``ModelViewSet`` whose queryset comes from ``selector(user=...)``.
 
     Subclasses set ``selector`` (a function from the app's ``selectors.py``),

@@ -10,6 +10,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.audit import AuditTrailMixin
 from core.api.views import SelectorModelViewSet
 from core.views import stored_file_response
 from reports import filtersets, selectors, services
@@ -70,7 +71,7 @@ class ReportLayoutViewSet(SelectorModelViewSet):
         return Response(report_serializers.ReportLayoutVersionSerializer(layout.versions.all(), many=True).data)
 
 
-class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Vendor reports. ``POST`` a multipart upload; the import runs in the background."""
 
     queryset = VendorReport.objects.none()

@@ -14,7 +14,7 @@ from core.catalogue import METRICS
 from core.filtersets import MonthField
 from slas import filtersets, selectors, services
 from slas.api import serializers
-from slas.models import ComplianceResult, RecomputeRun, ServiceLevel
+from slas.models import ComplianceResult, CreditStatement, RecomputeRun, ServiceLevel
 
 
 class ServiceLevelViewSet(SelectorModelViewSet):
@@ -69,6 +69,8 @@ class ContractCreditsView(APIView):
     Served by ``slas`` (which computes credits) under the contract's URL, so ``contracts``
     knows nothing of credits.
     """
+
+    queryset = CreditStatement.objects.none()  # for the permission check: view_creditstatement
 
     @extend_schema(
         parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],

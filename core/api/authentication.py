@@ -1,0 +1,51 @@
+"""API tokens that expire and can be revoked.
+
+DRF's ``authtoken`` keeps one token per user with the time it was created; a token older
+than ``API_TOKEN_TTL_DAYS`` is refused here, so a leaked token stops working on its own.
+Users renew or revoke theirs on the profile page (``core.profile``) or through
+``POST /api/v1/auth/token/`` (``core.api.tokens``) (user name and password, throttled, counted by django-axes).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+
+def token_expires_at(token: Token) -> dt.datetime | None:
+    """When ``token`` stops working, or None if tokens never expire (TTL 0)."""
+    days = settings.API_TOKEN_TTL_DAYS
+    return token.created + dt.timedelta(days=days) if days else None
+
+
+def token_expired(token: Token, *, now: dt.datetime | None = None) -> bool:
+    expires = token_expires_at(token)
+    return expires is not None and (now or timezone.now()) >= expires
+
+
+@transaction.atomic
+def token_issue(user: AbstractBaseUser) -> Token:
+    """A fresh token for ``user``; the previous one (if any) stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def token_revoke(user: AbstractBaseUser) -> bool:
+    """Delete ``user``'s token; True if there was one."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """``Authorization: Token <key>``, refused once the token is older than its TTL."""
+
+    def authenticate_credentials(self, key: str):
+        user, token = super().authenticate_credentials(key)
+        if token_expired(token):
+            raise exceptions.AuthenticationFailed("Token expired: renew it on your profile page.")
+        return user, token
