@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "contracts",
     "reports",
     "slas",
+    "savings",
     "overview",
 ]
 
@@ -169,6 +170,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Savings --------------------------------------------------------------------------------
+# Every amount is converted to this currency (exchange rates: /savings/rates/, /api/v1/exchange-rates/).
+REPORTING_CURRENCY = env("REPORTING_CURRENCY", default="USD")
 
 # --- Vendor reports ---------------------------------------------------------------------------
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)

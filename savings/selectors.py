@@ -1,0 +1,44 @@
+"""Reads of savings, scoped to the requesting user, and their roll-ups."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Q, QuerySet, Sum
+
+from core.scoping import visible_to
+from savings.models import ExchangeRate, SavingsResult
+
+
+def savings_list(*, user: User | AnonymousUser) -> QuerySet[SavingsResult]:
+    queryset = SavingsResult.objects.select_related("contract__provider").order_by("-period", "contract__reference")
+    return visible_to(queryset, user, provider_path="contract__provider")
+
+
+def exchange_rate_list(*, user: User | AnonymousUser) -> QuerySet[ExchangeRate]:
+    return visible_to(ExchangeRate.objects.all(), user, provider_path=None)
+
+
+def savings_totals(results: QuerySet[SavingsResult]) -> dict:
+    """Σ over the months with figures (status ok); the % is Σ savings ÷ Σ baseline, not a mean of %.
+
+    One aggregate query whatever the number of months; ``months_without_data`` counts the
+    months left out (no volume, no baseline, no cost, or a missing rate).
+    """
+    computed = Q(status=SavingsResult.Status.OK)
+    sums = results.aggregate(
+        baseline_cost=Sum("baseline_cost", filter=computed),
+        net_cost=Sum("net_cost", filter=computed),
+        outsourced_cost=Sum("outsourced_cost", filter=computed),
+        service_credits=Sum("service_credits", filter=computed),
+        savings=Sum("savings", filter=computed),
+        projected_savings=Sum("projected_savings", filter=computed),
+        months_with_data=Count("pk", filter=computed),
+        months_without_data=Count("pk", filter=~computed),
+    )
+    baseline = sums["baseline_cost"]
+    sums["savings_percent"] = (
+        (sums["savings"] / baseline * 100).quantize(Decimal("0.01"))
+        if baseline and sums["savings"] is not None
+        else None
+    )
+    return sums
