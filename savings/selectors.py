@@ -42,3 +42,33 @@ def savings_totals(results: QuerySet[SavingsResult]) -> dict:
         else None
     )
     return sums
+
+
+def savings_by_contract(results: QuerySet[SavingsResult]) -> list[dict]:
+    """Σ per contract over the months with figures (one grouped query)."""
+    computed = Q(status=SavingsResult.Status.OK)
+    rows = (
+        results.order_by()
+        .values("contract_id", "contract__reference")
+        .annotate(
+            baseline_cost=Sum("baseline_cost", filter=computed),
+            savings=Sum("savings", filter=computed),
+            months_with_data=Count("pk", filter=computed),
+        )
+        .order_by("contract__reference")
+    )
+    out = []
+    for row in rows:
+        baseline, saved = row["baseline_cost"], row["savings"]
+        row["savings_percent"] = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
+        out.append(row)
+    return out
+
+
+def portfolio_savings(*, user: User | AnonymousUser) -> dict | None:
+    """The whole portfolio's savings for the dashboard, or None for a user who may not see them."""
+    if not user.has_perm("savings.view_savingsresult"):
+        return None
+    from django.conf import settings
+
+    return {"currency": settings.REPORTING_CURRENCY, **savings_totals(savings_list(user=user))}

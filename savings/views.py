@@ -169,3 +169,16 @@ exchange_rate_views = ObjectViews(
     table=tables.ExchangeRateTable,
     form=forms.ExchangeRateForm,
 )
+
+
+def provider_savings_panel(request: HttpRequest, provider: Any) -> dict[str, Any] | None:
+    """The provider page's savings: totals over all its contracts' months, and per contract."""
+    if not request.user.has_perm("savings.view_savingsresult"):
+        return None
+    results = selectors.savings_list(user=request.user).filter(contract__provider=provider)
+    return {
+        "provider": provider,
+        "reporting_currency": settings.REPORTING_CURRENCY,
+        "totals": selectors.savings_totals(results),
+        "by_contract": selectors.savings_by_contract(results),
+    }

@@ -128,3 +128,18 @@ def test_the_savings_page_and_exports(contract, imported, client, viewer_user):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     contract_page = client.get(contract.get_absolute_url()).content.decode()
     assert "Savings" in contract_page and "17.00" in contract_page
+
+
+def test_provider_page_dashboard_and_command(contract, imported, client, viewer_user):
+    from django.core.management import call_command
+
+    imported(contract, _calls(10))
+    call_command("recompute_compliance", contract=contract.reference, stdout=__import__("io").StringIO())
+    out = __import__("io").StringIO()
+    call_command("recompute_savings", contract=contract.reference, stdout=out)
+    assert "MSA-S1" in out.getvalue() and "with figures" in out.getvalue()
+    client.force_login(viewer_user)
+    provider_page = client.get(contract.provider.get_absolute_url()).content.decode()
+    assert "Savings" in provider_page and "MSA-S1" in provider_page
+    dashboard = client.get("/").content.decode()
+    assert "data-portfolio-savings" in dashboard and "17.00" in dashboard
