@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "contracts",
     "reports",
     "slas",
+    "savings",
     "overview",
 ]
 
@@ -226,6 +227,10 @@ CACHES = {
         }
     )
 }
+
+# --- Savings --------------------------------------------------------------------------------
+# Every amount is converted to this currency (exchange rates: /savings/rates/, /api/v1/exchange-rates/).
+REPORTING_CURRENCY = env("REPORTING_CURRENCY", default="USD")
 
 # --- Vendor reports ---------------------------------------------------------------------------
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("slas.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("savings.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("slas.urls")),
     path("", include("reports.urls")),
+    path("", include("savings.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

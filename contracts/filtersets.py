@@ -5,8 +5,8 @@ import datetime as dt
 import django_filters
 from django.db.models import Q, QuerySet
 
-from contracts.models import Contract, Process, ServiceCategory
-from core.filtersets import SearchFilterSet
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
+from core.filtersets import MonthFilter, SearchFilterSet
 from vendors.models import Provider
 
 
@@ -59,3 +59,25 @@ class ContractFilterSet(SearchFilterSet):
             else:
                 wanted |= Q(status=value)
         return queryset.filter(wanted)
+
+
+class ProcessBaselineFilterSet(django_filters.FilterSet):
+    process = django_filters.ModelMultipleChoiceFilter(queryset=Process.objects.all(), label="Process")
+    valid_on_or_before = django_filters.DateFilter(
+        field_name="valid_from", lookup_expr="lte", label="Valid on or before"
+    )
+
+    class Meta:
+        model = ProcessBaseline
+        fields = ["process", "valid_on_or_before"]
+
+
+class InvoiceFilterSet(django_filters.FilterSet):
+    contract = django_filters.ModelMultipleChoiceFilter(queryset=Contract.objects.all(), label="Contract")
+    period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
+    period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
+    source = django_filters.ChoiceFilter(choices=Invoice.Source.choices, label="Source")
+
+    class Meta:
+        model = Invoice
+        fields = ["contract", "period_from", "period_to", "source"]

@@ -102,6 +102,11 @@ class Contract(TimeStampedModel):
         EXPIRED = "expired", "Expired"
         TERMINATED = "terminated", "Terminated"
 
+    class BillingBasis(models.TextChoices):
+        HANDLED = "handled", "Handled items"
+        OFFERED = "offered", "Offered items (handled + abandoned)"
+        RECEIVED = "received", "Every received item"
+
     class PricingModel(models.TextChoices):
         PER_UNIT = "per_unit", "Per unit of work"
         PER_FTE = "per_fte", "Per FTE"
@@ -183,6 +188,42 @@ class Contract(TimeStampedModel):
         default=False,
         help_text="A credit is returned if the SLA then meets its target for a run of months.",
     )
+    billing_basis = models.CharField(
+        max_length=20,
+        choices=BillingBasis.choices,
+        default=BillingBasis.HANDLED,
+        help_text="Which items a per-unit price is paid for; the in-house baseline is applied to the same count.",
+    )
+    # The business case: what the outsourcing was expected to save, and what it still costs in-house.
+    expected_monthly_volume = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Billable items a month the business case assumed."
+    )
+    expected_savings_percent = models.DecimalField(
+        "expected savings %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
+        help_text="Savings against the in-house baseline the business case promised.",
+    )
+    retained_monthly_cost = models.DecimalField(
+        "retained cost per month",
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+        help_text="What managing the vendor still costs in-house each month (counts against savings).",
+        **MONEY,
+    )
+    transition_cost = models.DecimalField(
+        "one-time transition cost",
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+        help_text="Moving the work to the provider; amortised over the months below.",
+        **MONEY,
+    )
+    transition_amortisation_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1)], help_text="Months over which the transition cost is spread."
+    )
 
     # Every create, change and delete, with who and what before/after (core.audit).
     history = HistoricalRecords(m2m_fields=["processes"])
@@ -255,3 +296,96 @@ class Contract(TimeStampedModel):
         if not self.end_date:
             return None
         return self.end_date - dt.timedelta(days=self.notice_period_days)
+
+
+class ProcessBaseline(TimeStampedModel):
+    """A revised in-house cost per unit of a process, valid from ``valid_from`` on.
+
+    The process's own ``baseline_cost_per_unit`` is the original business case's figure and
+    applies until the first revision; a revision never rewrites the months before its date.
+    The cost may be given directly or derived from what an FTE costs and handles in a month.
+    """
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="baselines")
+    valid_from = models.DateField(help_text="First day the revised cost applies.")
+    cost_per_unit = models.DecimalField(
+        "in-house cost per unit",
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text="Leave empty to derive it from the FTE figures.",
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    cost_per_fte_month = models.DecimalField(
+        "in-house cost per FTE-month", null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    units_per_fte_month = models.DecimalField(
+        "units handled per FTE-month",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Why the baseline was revised.")
+
+    class Meta:
+        ordering = ["process", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "valid_from"], name="process_baseline_once_per_date"),
+            models.CheckConstraint(
+                condition=Q(cost_per_unit__isnull=False)
+                | (Q(cost_per_fte_month__isnull=False) & Q(units_per_fte_month__gt=0)),
+                name="process_baseline_has_a_cost",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.cost_per_unit} {self.currency} from {self.valid_from}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:process", args=[self.process_id])
+
+    def clean(self) -> None:
+        if self.cost_per_unit is None:
+            if self.cost_per_fte_month is None or not self.units_per_fte_month:
+                raise ValidationError(
+                    {"cost_per_unit": "Give the cost per unit, or the cost and units per FTE-month to derive it."}
+                )
+            self.cost_per_unit = (self.cost_per_fte_month / self.units_per_fte_month).quantize(Decimal("0.0001"))
+
+
+class Invoice(TimeStampedModel):
+    """What the provider invoiced for a contract-month: it wins over the charges the prices give.
+
+    Entered in the browser or the API, imported from CSV, or taken from a KPI summary's
+    invoiced amount. A gap to the computed charges beyond the contract's tolerance is an
+    invoice discrepancy.
+    """
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by hand"
+        CSV = "csv", "CSV import"
+        KPI = "kpi", "Vendor KPI summary"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="invoices")
+    period = models.DateField(help_text="The month invoiced (its first day).")
+    amount = models.DecimalField(validators=NON_NEGATIVE, **MONEY)
+    reference = models.CharField(max_length=100, blank=True, help_text="The vendor's invoice number.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        ordering = ["contract", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "period"], name="one_invoice_per_contract_month"),
+            models.CheckConstraint(condition=Q(period__day=1), name="invoice_period_is_a_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="invoice_amount_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} {self.period:%Y-%m}: {self.amount} {self.contract.currency}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract", args=[self.contract_id])

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, QuerySet
 
-from contracts.models import Contract, Process, ServiceCategory
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
 from core.scoping import visible_to
 
 
@@ -50,3 +50,13 @@ def contracts_needing_notice(*, user: User | AnonymousUser, today: dt.date, with
         if c.notice_deadline and today <= c.notice_deadline <= today + dt.timedelta(days=within_days)
     ]
     return sorted(due, key=lambda c: c.notice_deadline or today)
+
+
+def process_baseline_list(*, user: User | AnonymousUser) -> QuerySet[ProcessBaseline]:
+    queryset = ProcessBaseline.objects.select_related("process").order_by("process__name", "-valid_from")
+    return visible_to(queryset, user, provider_path=None)
+
+
+def invoice_list(*, user: User | AnonymousUser) -> QuerySet[Invoice]:
+    queryset = Invoice.objects.select_related("contract__provider").order_by("-period", "contract__reference")
+    return visible_to(queryset, user, provider_path="contract__provider")

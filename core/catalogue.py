@@ -62,6 +62,10 @@ SHORT_ABANDON = Parameter(
 )
 
 
+# What a volume counts; a contract's billing basis is one of these (``contracts.Contract.billing_basis``).
+VOLUME_BASES = ("handled", "offered", "received")
+
+
 @dataclass(frozen=True)
 class Metric:
     """A catalogue entry. ``higher_is_better`` decides how expected and minimum levels relate."""
@@ -155,7 +159,14 @@ METRICS: tuple[Metric, ...] = (
         (Parameter("hours", "Within (hours)", int, minimum=1, maximum=24 * 90),),
     ),
     Metric("backlog", "Backlog", COUNT, False, "Items received in the period and not completed by its end."),
-    Metric("volume", "Volume", COUNT, True, "Items offered in the period."),
+    Metric(
+        "volume",
+        "Volume",
+        COUNT,
+        True,
+        "Items in the period: offered (handled + abandoned) by default, or handled, or every item received.",
+        (Parameter("basis", "Count", str, default="offered", choices=VOLUME_BASES),),
+    ),
     Metric(
         "handle_time_percentile",
         "Handle time percentile",

@@ -39,7 +39,8 @@ agent, so it is neither offered nor abandoned):
   completed_at − received_at ≤ H hours, in seconds, ÷ all items × 100.
 - ``backlog``: the number of items with no ``completed_at`` or one at or after
   ``period.end``; the sample is all items.
-- ``volume``: the number of offered items.
+- ``volume`` (``basis``): the number of offered items (default), of handled items, or of
+  every item received (all items).
 - ``handle_time_percentile`` (p = ``percentile``): the linear-interpolated p-th percentile of
   handle seconds of handled items, PostgreSQL's ``percentile_cont(p / 100)``.
 - ``uptime``: vendor-reported, not computable from records: ``MetricValue(None, 0)``.
@@ -294,7 +295,13 @@ def backlog(items: list[Item], params: dict[str, Any], period: Period) -> Metric
 
 
 def volume(items: list[Item], params: dict[str, Any], period: Period) -> MetricValue:
-    """Items offered: handled plus abandoned (self-service items never reached an agent)."""
+    """Items counted on the contract's basis: offered (handled plus abandoned; self-service items
+    never reached an agent) by default, handled only, or every item received."""
+    basis = params.get("basis", "offered")
+    if basis == "received":
+        return _count(len(items))
+    if basis == "handled":
+        return _count(sum(1 for i in items if _handled(i)))
     return _count(sum(1 for i in items if _handled(i) or _abandoned(i)))
 
 
@@ -505,7 +512,9 @@ def _backlog_sql(params: dict[str, Any], period: Period) -> _Plan:
 
 
 def _volume_sql(params: dict[str, Any], period: Period) -> _Plan:
-    return _Plan((_count_where(_OFFERED_SQL),), _count)
+    basis = params.get("basis", "offered")
+    condition = {"received": "TRUE", "handled": _HANDLED_SQL}.get(basis, _OFFERED_SQL)
+    return _Plan((_count_where(condition),), _count)
 
 
 def _handle_time_percentile_sql(params: dict[str, Any], period: Period) -> _Plan:

@@ -263,7 +263,12 @@ class CreditStatement(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="credit_statements")
     period = models.DateField(help_text="First day of the month.")
-    volume = models.BigIntegerField(null=True, blank=True, help_text="Offered items in the month.")
+    volume = models.BigIntegerField(
+        null=True, blank=True, help_text="Billable items in the month, on the contract's billing basis."
+    )
+    volumes = models.JSONField(
+        default=dict, blank=True, help_text="Billable items per process id (null: no records for it)."
+    )
     charges = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     charges_source = models.CharField(max_length=20, blank=True)
     charges_breakdown = models.JSONField(default=dict, blank=True)

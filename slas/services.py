@@ -20,7 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
-from contracts.models import Contract
+from contracts.models import Contract, Invoice
 from core.catalogue import CATALOGUE
 from core.months import Period, add_months, local_period, month_end, month_start
 from core.tasks import enqueue_on_commit
@@ -29,6 +29,7 @@ from slas import credits as credit_rules
 from slas.metrics import MetricRequest, MetricValue, compute
 from slas.models import ComplianceResult, CreditStatement, RecomputeRun, ServiceLevel
 from slas.reconciliation import is_discrepancy
+from slas.signals import compliance_recomputed
 from slas.status import compliance_status, projected_value
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,9 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
         )
         result.reports.set([r for r in reports if r.process_id == sla.process_id])
         results.append(result)
-    return _apply_credits(contract, month, results, values, claims, now, closed=closed)
+    statement = _apply_credits(contract, month, results, values, claims, now, closed=closed)
+    compliance_recomputed.send(sender=ComplianceResult, contract_id=contract.pk, months=[month])
+    return statement
 
 
 def _measure(contract: Contract, service_levels: list[ServiceLevel], period: Period) -> dict[str, MetricValue]:
@@ -127,7 +130,10 @@ def _measure(contract: Contract, service_levels: list[ServiceLevel], period: Per
         by_process[sla.process_id].append(MetricRequest(str(sla.pk), sla.metric, sla.parameters))
     for process in contract.processes.all():
         # The month's volume drives per-unit charges, whether or not an SLA measures it.
-        by_process[process.pk].append(MetricRequest(f"volume:{process.pk}", "volume", {}))
+        # Counted on the contract's billing basis (handled, offered or received items).
+        by_process[process.pk].append(
+            MetricRequest(f"volume:{process.pk}", "volume", {"basis": contract.billing_basis})
+        )
     values: dict[str, MetricValue] = {}
     for process_id, requests in by_process.items():
         values.update(compute(contract_id=contract.pk, process_id=process_id, period=period, requests=requests))
@@ -158,7 +164,13 @@ def _apply_credits(
         if claim.invoiced_amount is not None:
             invoiced_by_process.setdefault(process_id, claim.invoiced_amount)
     invoiced = list(invoiced_by_process.values())
-    statement = CreditStatement(contract=contract, period=month, volume=volume, computed_at=now)
+    # A recorded invoice for the month wins over the vendor's KPI claims (and over our arithmetic).
+    recorded = Invoice.objects.filter(contract=contract, period=month).values_list("amount", flat=True).first()
+    if recorded is not None:
+        invoiced = [recorded]
+    statement = CreditStatement(
+        contract=contract, period=month, volume=volume, volumes=_process_volumes(values), computed_at=now
+    )
     histories = _histories(results, month)
     try:
         charges = period_charges(
@@ -222,8 +234,17 @@ def _apply_credits(
     return statement
 
 
+def _process_volumes(values: dict[str, MetricValue]) -> dict[str, int | None]:
+    """Each process's billable volume from records (None: no records), for savings per process."""
+    return {
+        key.split(":", 1)[1]: (int(value.value or 0) if value.sample_size else None)
+        for key, value in values.items()
+        if key.startswith("volume:")
+    }
+
+
 def _volume(values: dict[str, MetricValue], claims: dict[tuple[int, str], KpiClaim]) -> int | None:
-    """Offered items of the month over all processes: from records, else the vendor's claim.
+    """Billable items of the month over all processes: from records, else the vendor's claim.
 
     None when neither shows any: "no evidence" must not price the month at zero.
     """

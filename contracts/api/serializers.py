@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from contracts.models import Contract, Process, ServiceCategory
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
 from core.api.fields import LookupRelatedField
 from core.api.serializers import ValidatedModelSerializer
 from vendors.models import Provider
@@ -74,6 +74,12 @@ class ContractSerializer(ValidatedModelSerializer):
             "consecutive_miss_periods",
             "earn_back_periods",
             "chronic_breach_count",
+            "billing_basis",
+            "expected_monthly_volume",
+            "expected_savings_percent",
+            "retained_monthly_cost",
+            "transition_cost",
+            "transition_amortisation_months",
             "created_at",
             "updated_at",
         ]
@@ -85,3 +91,30 @@ class ContractSerializer(ValidatedModelSerializer):
         data["time_zone"] = str(instance.time_zone)
         data["status"] = instance.effective_status  # an ended contract does not read "active"
         return data
+
+
+class ProcessBaselineSerializer(ValidatedModelSerializer):
+    """A revised in-house cost per unit; give it directly or as cost and units per FTE-month."""
+
+    class Meta:
+        model = ProcessBaseline
+        fields = [
+            "id",
+            "process",
+            "valid_from",
+            "cost_per_unit",
+            "currency",
+            "cost_per_fte_month",
+            "units_per_fte_month",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class InvoiceSerializer(ValidatedModelSerializer):
+    currency = serializers.CharField(source="contract.currency", read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "contract", "period", "amount", "currency", "reference", "source", "created_at", "updated_at"]

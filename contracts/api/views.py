@@ -4,7 +4,7 @@ from rest_framework import viewsets
 
 from contracts import filtersets, selectors
 from contracts.api import serializers
-from contracts.models import Contract, Process, ServiceCategory
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
 from core.api.views import SelectorModelViewSet
 
 
@@ -32,3 +32,23 @@ class ContractViewSet(SelectorModelViewSet):
     serializer_class = serializers.ContractSerializer
     filterset_class = filtersets.ContractFilterSet
     ordering_fields = ["reference", "start_date", "end_date", "status", "created_at"]
+
+
+class ProcessBaselineViewSet(SelectorModelViewSet):
+    """Revised in-house costs per unit of a process, each valid from its date on."""
+
+    queryset = ProcessBaseline.objects.none()
+    selector = staticmethod(selectors.process_baseline_list)
+    serializer_class = serializers.ProcessBaselineSerializer
+    filterset_class = filtersets.ProcessBaselineFilterSet
+    ordering_fields = ["valid_from", "created_at"]
+
+
+class InvoiceViewSet(SelectorModelViewSet):
+    """What providers invoiced per contract-month: the invoice wins over the computed charges."""
+
+    queryset = Invoice.objects.none()
+    selector = staticmethod(selectors.invoice_list)
+    serializer_class = serializers.InvoiceSerializer
+    filterset_class = filtersets.InvoiceFilterSet
+    ordering_fields = ["period", "amount", "created_at"]

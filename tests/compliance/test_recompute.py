@@ -107,11 +107,33 @@ def test_breach_earns_the_credit_with_its_breakdown(contract, imported):
     sl = _results(contract)["service_level"]
     assert sl.actual == pytest.approx(100 * 4 / 12)
     assert sl.status == "breached" and sl.credit_trigger == "breach"
-    # Charges 12 offered × 2.00 = 24.00; at risk 10 % = 2.40; allocation 60 % → 1.44.
-    assert statement.charges == Decimal("24.00") and statement.at_risk_amount == Decimal("2.40")
-    assert sl.credit_amount == Decimal("1.44") and statement.total_credit == Decimal("1.44")
+    # Charges: the contract bills handled calls (the default basis): 10 × 2.00 = 20.00, not
+    # the 12 offered; at risk 10 % = 2.00; allocation 60 % → 1.20.
+    assert statement.volume == 10 and statement.volumes == {str(contract.processes.get().pk): 10}
+    assert statement.charges == Decimal("20.00") and statement.at_risk_amount == Decimal("2.00")
+    assert sl.credit_amount == Decimal("1.20") and statement.total_credit == Decimal("1.20")
     assert sl.credit_breakdown["allocation_percent"] in ("60", "60.00", "60.0")
-    assert sl.credit_breakdown["at_risk_amount"] == "2.40"
+    assert sl.credit_breakdown["at_risk_amount"] == "2.00"
+
+
+def test_an_offered_basis_bills_abandoned_calls_too(contract, imported):
+    contract.billing_basis = "offered"
+    contract.save()
+    imported(contract, _calls([5, 10, 15, 20, 30, 30, 30, 30, 30, 30], abandoned=2))
+    statement = services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
+    # 12 offered × 2.00 = 24.00
+    assert statement.volume == 12 and statement.charges == Decimal("24.00")
+
+
+def test_a_recorded_invoice_wins_over_the_computed_charges(contract, imported):
+    from contracts.models import Invoice
+
+    imported(contract, _calls([5] * 10))
+    Invoice.objects.create(contract=contract, period=OCT, amount=Decimal("25.00"), reference="INV-10")
+    statement = services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
+    assert statement.charges == Decimal("25.00") and statement.charges_source == "invoiced"
+    assert statement.charges_breakdown["computed"] == "20.00"
+    assert statement.charges_breakdown["difference"] == "5.00"
 
 
 def test_recomputing_twice_changes_nothing(contract, imported):

@@ -1,0 +1,55 @@
+"""REST endpoints: savings per contract-month with totals, and exchange rates."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+
+from core.api.views import SelectorModelViewSet
+from savings import filtersets, selectors
+from savings.api.serializers import ExchangeRateSerializer, SavingsResultSerializer, SavingsTotalsSerializer
+from savings.models import ExchangeRate, SavingsResult
+
+SavingsPage = inline_serializer(
+    "SavingsPage",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "totals": SavingsTotalsSerializer(),
+        "results": SavingsResultSerializer(many=True),
+    },
+)
+
+
+class SavingsResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Savings per contract and month against the in-house baseline, in the reporting currency.
+
+    The list carries ``totals`` over every month the filters select (not only this page).
+    """
+
+    queryset = SavingsResult.objects.none()
+    serializer_class = SavingsResultSerializer
+    filterset_class = filtersets.SavingsResultFilterSet
+    ordering_fields = ["period", "savings", "savings_percent", "baseline_cost", "net_cost"]
+
+    def get_queryset(self):
+        return selectors.savings_list(user=self.request.user)
+
+    @extend_schema(responses=SavingsPage)
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        totals = {"currency": settings.REPORTING_CURRENCY, **selectors.savings_totals(queryset)}
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["totals"] = SavingsTotalsSerializer(totals).data
+        return response
+
+
+class ExchangeRateViewSet(SelectorModelViewSet):
+    """Rates to the reporting currency; a change recomputes the savings of the contracts using it."""
+
+    queryset = ExchangeRate.objects.none()
+    selector = staticmethod(selectors.exchange_rate_list)
+    serializer_class = ExchangeRateSerializer
+    filterset_class = filtersets.ExchangeRateFilterSet
+    ordering_fields = ["date", "currency"]

@@ -1,0 +1,74 @@
+"""Reads of savings, scoped to the requesting user, and their roll-ups."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Q, QuerySet, Sum
+
+from core.scoping import visible_to
+from savings.models import ExchangeRate, SavingsResult
+
+
+def savings_list(*, user: User | AnonymousUser) -> QuerySet[SavingsResult]:
+    queryset = SavingsResult.objects.select_related("contract__provider").order_by("-period", "contract__reference")
+    return visible_to(queryset, user, provider_path="contract__provider")
+
+
+def exchange_rate_list(*, user: User | AnonymousUser) -> QuerySet[ExchangeRate]:
+    return visible_to(ExchangeRate.objects.all(), user, provider_path=None)
+
+
+def savings_totals(results: QuerySet[SavingsResult]) -> dict:
+    """Σ over the months with figures (status ok); the % is Σ savings ÷ Σ baseline, not a mean of %.
+
+    One aggregate query whatever the number of months; ``months_without_data`` counts the
+    months left out (no volume, no baseline, no cost, or a missing rate).
+    """
+    computed = Q(status=SavingsResult.Status.OK)
+    sums = results.aggregate(
+        baseline_cost=Sum("baseline_cost", filter=computed),
+        net_cost=Sum("net_cost", filter=computed),
+        outsourced_cost=Sum("outsourced_cost", filter=computed),
+        service_credits=Sum("service_credits", filter=computed),
+        savings=Sum("savings", filter=computed),
+        projected_savings=Sum("projected_savings", filter=computed),
+        months_with_data=Count("pk", filter=computed),
+        months_without_data=Count("pk", filter=~computed),
+    )
+    baseline = sums["baseline_cost"]
+    sums["savings_percent"] = (
+        (sums["savings"] / baseline * 100).quantize(Decimal("0.01"))
+        if baseline and sums["savings"] is not None
+        else None
+    )
+    return sums
+
+
+def savings_by_contract(results: QuerySet[SavingsResult]) -> list[dict]:
+    """Σ per contract over the months with figures (one grouped query)."""
+    computed = Q(status=SavingsResult.Status.OK)
+    rows = (
+        results.order_by()
+        .values("contract_id", "contract__reference")
+        .annotate(
+            baseline_cost=Sum("baseline_cost", filter=computed),
+            savings=Sum("savings", filter=computed),
+            months_with_data=Count("pk", filter=computed),
+        )
+        .order_by("contract__reference")
+    )
+    out = []
+    for row in rows:
+        baseline, saved = row["baseline_cost"], row["savings"]
+        row["savings_percent"] = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
+        out.append(row)
+    return out
+
+
+def portfolio_savings(*, user: User | AnonymousUser) -> dict | None:
+    """The whole portfolio's savings for the dashboard, or None for a user who may not see them."""
+    if not user.has_perm("savings.view_savingsresult"):
+        return None
+    from django.conf import settings
+
+    return {"currency": settings.REPORTING_CURRENCY, **savings_totals(savings_list(user=user))}

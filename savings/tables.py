@@ -1,0 +1,45 @@
+"""Sortable tables of savings and exchange rates."""
+
+import django_tables2 as tables
+
+from savings.models import ExchangeRate, SavingsResult
+
+
+class SavingsResultTable(tables.Table):
+    period = tables.DateColumn(format="Y-m", verbose_name="Month")
+    contract = tables.Column(linkify=True, accessor="contract__reference", verbose_name="Contract")
+    provider = tables.Column(accessor="contract__provider", linkify=True)
+    volume = tables.Column(verbose_name="Billable volume")
+    baseline_cost = tables.Column(verbose_name="In-house baseline")
+    net_cost = tables.Column(verbose_name="Net outsourced cost")
+    savings = tables.Column(verbose_name="Savings")
+    savings_percent = tables.Column(verbose_name="Savings %")
+    projected_savings = tables.Column(verbose_name="Projected")
+    status = tables.Column()
+
+    class Meta:
+        model = SavingsResult
+        fields = (
+            "period",
+            "contract",
+            "provider",
+            "volume",
+            "baseline_cost",
+            "net_cost",
+            "savings",
+            "savings_percent",
+            "projected_savings",
+            "reporting_currency",
+            "status",
+        )
+
+    def render_status(self, record: SavingsResult, value: str) -> str:
+        return record.get_status_display() + (f": {record.note}" if record.note and record.status != "ok" else "")
+
+
+class ExchangeRateTable(tables.Table):
+    date = tables.DateColumn(format="Y-m-d", linkify=True)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ("date", "currency", "rate", "source")

@@ -1,0 +1,184 @@
+"""Browser pages of savings: the portfolio page (chart, totals, breakdown, exports), the
+contract page's savings panel, and exchange rates."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from core.views import ObjectListView, ObjectViews
+from savings import exports, filtersets, forms, selectors, services, tables
+from savings.models import ExchangeRate, SavingsResult
+
+MAX_RATE_FILE_BYTES = 1024 * 1024
+
+
+def monthly_series(results) -> dict[str, Any]:
+    """The chart's data: per month Σ baseline, Σ net cost, Σ savings, Σ projected, and the
+    cumulative realised and projected savings, over the months with figures."""
+    per_month = (
+        results.filter(status=SavingsResult.Status.OK)
+        .order_by()
+        .values("period")
+        .annotate(
+            baseline=Sum("baseline_cost"),
+            net=Sum("net_cost"),
+            savings=Sum("savings"),
+            projected=Sum("projected_savings"),
+        )
+        .order_by("period")
+    )
+    series: dict[str, Any] = {k: [] for k in ("labels", "baseline", "net", "savings", "projected")}
+    series.update(cumulative=[], cumulative_projected=[])
+    realised = projected = Decimal("0")
+    for row in per_month:
+        series["labels"].append(f"{row['period']:%Y-%m}")
+        for key in ("baseline", "net", "savings", "projected"):
+            series[key].append(float(row[key]) if row[key] is not None else None)
+        realised += row["savings"] or 0
+        projected += row["projected"] or 0
+        series["cumulative"].append(float(realised))
+        series["cumulative_projected"].append(float(projected))
+    return series
+
+
+class SavingsListView(ObjectListView):
+    """Portfolio savings: filters, totals, the chart, the breakdown table, CSV and XLSX."""
+
+    model = SavingsResult
+    selector = staticmethod(selectors.savings_list)
+    filterset_class = filtersets.SavingsResultFilterSet
+    table_class = tables.SavingsResultTable
+    template_name = "savings/savings_list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+            if not filterset.is_valid():
+                return HttpResponse(f"Invalid filter: {filterset.errors.as_text()}", status=400)
+            results = filterset.qs
+            if export == "csv":
+                response = HttpResponse(exports.as_csv(results), content_type="text/csv")
+            else:
+                response = HttpResponse(
+                    exports.as_xlsx(results),
+                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            response["Content-Disposition"] = content_disposition_header(True, f"savings.{export}")
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        results = context["filter"].qs
+        context["totals"] = selectors.savings_totals(results)
+        context["chart"] = {**monthly_series(results), "script_id": "savings-chart-data"}
+        context["query"] = self.request.GET.urlencode()
+        context["reporting_currency"] = settings.REPORTING_CURRENCY
+        return context
+
+
+def contract_savings_panel(request: HttpRequest, contract: Any) -> dict[str, Any] | None:
+    """The contract page's savings: the last 12 months of its term with figures, and totals."""
+    if not request.user.has_perm("savings.view_savingsresult"):
+        return None
+    results = selectors.savings_list(user=request.user).filter(contract=contract)
+    recent = list(results.order_by("-period")[:12])[::-1]
+    return {
+        "contract": contract,
+        "reporting_currency": settings.REPORTING_CURRENCY,
+        "months": recent,
+        "totals": selectors.savings_totals(results),
+        "chart": {
+            **monthly_series(results.filter(period__in=[r.period for r in recent])),
+            "script_id": f"savings-chart-{contract.pk}",
+        },
+    }
+
+
+@login_required
+@permission_required("savings.add_exchangerate", raise_exception=True)
+def exchange_rate_import(request: HttpRequest) -> HttpResponse:
+    """Upload exchange rates as CSV; every row is checked and nothing is stored if any is wrong."""
+    form = forms.ExchangeRateImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_RATE_FILE_BYTES:
+            problems.append(f"The file is {upload.size:,} bytes; at most {MAX_RATE_FILE_BYTES:,} are accepted.")
+        else:
+            rows, problems = parse_rates_csv(upload.read())
+            if not problems:
+                stored = services.exchange_rates_save(rows)
+                messages.success(request, f"{stored} exchange rates saved; savings are being recomputed.")
+                return HttpResponseRedirect(reverse("savings:exchangerate_list"))
+    return render(request, "savings/exchangerate_import.html", {"form": form, "problems": problems})
+
+
+def parse_rates_csv(content: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of date, currency, rate (, source), or the problems naming row and column."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], ["The file is not UTF-8 text."]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"date", "currency", "rate"} - {(name or "").strip().lower() for name in reader.fieldnames or []}
+    if missing:
+        return [], [f"Missing column(s): {', '.join(sorted(missing))}. The header must name date, currency, rate."]
+    valid_currencies = {code for code, _ in ExchangeRate._meta.get_field("currency").choices}
+    rows, problems = [], []
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        try:
+            date = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            problems.append(f"Row {number}, column date: “{row['date']}” is not a date (YYYY-MM-DD).")
+            continue
+        currency = row["currency"].upper()
+        if currency not in valid_currencies:
+            problems.append(f"Row {number}, column currency: “{row['currency']}” is not a supported currency code.")
+            continue
+        try:
+            rate = Decimal(row["rate"])
+            if not rate.is_finite() or rate <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(f"Row {number}, column rate: “{row['rate']}” is not a positive number.")
+            continue
+        rows.append({"date": date, "currency": currency, "rate": rate, "source": row.get("source", "")[:100]})
+        if len(problems) >= 50:
+            break
+    return rows, problems
+
+
+exchange_rate_views = ObjectViews(
+    model=ExchangeRate,
+    selector=selectors.exchange_rate_list,
+    filterset=filtersets.ExchangeRateFilterSet,
+    table=tables.ExchangeRateTable,
+    form=forms.ExchangeRateForm,
+)
+
+
+def provider_savings_panel(request: HttpRequest, provider: Any) -> dict[str, Any] | None:
+    """The provider page's savings: totals over all its contracts' months, and per contract."""
+    if not request.user.has_perm("savings.view_savingsresult"):
+        return None
+    results = selectors.savings_list(user=request.user).filter(contract__provider=provider)
+    return {
+        "provider": provider,
+        "reporting_currency": settings.REPORTING_CURRENCY,
+        "totals": selectors.savings_totals(results),
+        "by_contract": selectors.savings_by_contract(results),
+    }
