@@ -331,6 +331,9 @@ class ProcessBaseline(TimeStampedModel):
     )
     note = models.CharField(max_length=300, blank=True, help_text="Why the baseline was revised.")
 
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["process", "-valid_from"]
         constraints = [
@@ -375,6 +378,9 @@ class Invoice(TimeStampedModel):
     amount = models.DecimalField(validators=NON_NEGATIVE, **MONEY)
     reference = models.CharField(max_length=100, blank=True, help_text="The vendor's invoice number.")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contract", "-period"]

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from contracts.models import CURRENCY_CHOICES, MONEY, Contract
 from core.models import TimeStampedModel
@@ -28,6 +29,9 @@ class ExchangeRate(TimeStampedModel):
         help_text="Units of the reporting currency per one unit of this currency.",
     )
     source = models.CharField(max_length=100, blank=True, help_text="Where the rate comes from (e.g. ECB reference).")
+
+    # Every create, change and delete, with who and what before/after (core.audit).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "currency"]
