@@ -2,46 +2,53 @@
 
 import django_filters
 
-from contracts.models import Contract, Process
+from contracts.filtersets import contract_filter, process_filter
 from core.catalogue import METRIC_CHOICES
 from core.filtersets import MonthFilter, SearchFilterSet
 from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
-from vendors.models import Provider
+from vendors.filtersets import provider_filter
 
 
 class ServiceLevelFilterSet(SearchFilterSet):
     search_fields = ("name", "contract__reference", "contract__title", "process__name", "contract__provider__name")
-    provider = django_filters.ModelMultipleChoiceFilter(
-        queryset=Provider.objects.all(), field_name="contract__provider"
-    )
-    contract = django_filters.ModelMultipleChoiceFilter(queryset=Contract.objects.all())
-    process = django_filters.ModelMultipleChoiceFilter(queryset=Process.objects.all())
+    provider = provider_filter("contract__provider")
+    contract = contract_filter()
+    process = process_filter()
     metric = django_filters.MultipleChoiceFilter(choices=METRIC_CHOICES)
     kind = django_filters.ChoiceFilter(choices=ServiceLevel.Kind.choices)
+    measurement_period = django_filters.ChoiceFilter(
+        choices=ServiceLevel._meta.get_field("measurement_period").choices, label="Measured per"
+    )
 
     class Meta:
         model = ServiceLevel
         fields = ["q", "provider", "contract", "process", "metric", "kind", "measurement_period"]
 
 
-class ComplianceResultFilterSet(django_filters.FilterSet):
-    provider = django_filters.ModelMultipleChoiceFilter(
-        queryset=Provider.objects.all(), field_name="service_level__contract__provider"
+class ComplianceResultFilterSet(SearchFilterSet):
+    search_fields = (
+        "service_level__contract__provider__name",
+        "service_level__contract__reference",
+        "service_level__name",
+        "service_level__metric",
+        "service_level__process__name",
     )
-    contract = django_filters.ModelMultipleChoiceFilter(
-        queryset=Contract.objects.all(), field_name="service_level__contract"
+    provider = provider_filter("service_level__contract__provider")
+    contract = contract_filter("service_level__contract")
+    service_level = django_filters.ModelMultipleChoiceFilter(queryset=ServiceLevel.objects.all(), label="Service level")
+    metric = django_filters.MultipleChoiceFilter(
+        choices=METRIC_CHOICES, field_name="service_level__metric", label="Metric"
     )
-    service_level = django_filters.ModelMultipleChoiceFilter(queryset=ServiceLevel.objects.all())
-    metric = django_filters.MultipleChoiceFilter(choices=METRIC_CHOICES, field_name="service_level__metric")
     status = django_filters.MultipleChoiceFilter(choices=ComplianceStatus.choices)
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
-    chronic = django_filters.BooleanFilter()
-    discrepancy = django_filters.BooleanFilter()
+    chronic = django_filters.BooleanFilter(label="Chronic breach")
+    discrepancy = django_filters.BooleanFilter(label="Vendor's claim differs")
 
     class Meta:
         model = ComplianceResult
         fields = [
+            "q",
             "provider",
             "contract",
             "service_level",

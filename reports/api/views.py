@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.exceptions import DuplicateErrorResponseSerializer, ErrorResponseSerializer
 from core.api.views import SelectorModelViewSet
 from core.views import stored_file_response
 from reports import filtersets, selectors, services
@@ -34,11 +35,15 @@ class ReportLayoutViewSet(SelectorModelViewSet):
     filterset_class = filtersets.ReportLayoutFilterSet
     ordering_fields = ["name", "updated_at"]
 
-    @extend_schema(responses=report_serializers.ReportLayoutVersionSerializer(many=True))
+    @extend_schema(responses=report_serializers.ReportLayoutVersionSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
+        """The layout's versions, newest first, paginated like every list."""
         layout = self.get_object()
-        return Response(report_serializers.ReportLayoutVersionSerializer(layout.versions.all(), many=True).data)
+        page = self.paginate_queryset(layout.versions.order_by("-number"))
+        return self.get_paginated_response(
+            report_serializers.ReportLayoutVersionSerializer(page, many=True, context={"request": request}).data
+        )
 
 
 class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -55,7 +60,14 @@ class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @extend_schema(
         request={"multipart/form-data": report_serializers.VendorReportUploadSerializer},
-        responses={202: report_serializers.VendorReportSerializer},
+        responses={
+            202: report_serializers.VendorReportSerializer,
+            409: OpenApiResponse(
+                DuplicateErrorResponseSerializer,
+                description="The same file was already uploaded for this contract and period.",
+            ),
+            413: OpenApiResponse(ErrorResponseSerializer, description="The upload is larger than the limit."),
+        },
     )
     def create(self, request, *args, **kwargs):
         declared = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -1,14 +1,15 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts.filtersets import CONTRACT_KEYS
 from contracts.selectors import contract_list
-from core.api.views import SelectorModelViewSet
+from core.api.lookups import get_by_key_or_404
+from core.api.views import SelectorModelViewSet, StrictQueryParamsMixin
 from core.catalogue import METRICS
 from core.filtersets import MonthField
 from slas import filtersets, selectors
@@ -24,7 +25,7 @@ class ServiceLevelViewSet(SelectorModelViewSet):
     ordering_fields = ["metric", "expected_level", "weight", "credit_allocation_percent", "created_at"]
 
 
-class MetricViewSet(viewsets.ViewSet):
+class MetricViewSet(StrictQueryParamsMixin, viewsets.ViewSet):
     """The metric catalogue: codes, units, directions and parameters."""
 
     serializer_class = serializers.MetricSerializer
@@ -63,20 +64,30 @@ CreditsResponseSerializer = inline_serializer(
 )
 
 
-class ContractCreditsView(APIView):
+class ContractCreditsView(StrictQueryParamsMixin, APIView):
     """``/contracts/{id}/credits/?month=``: a month's credit statement and its per-SLA lines.
 
     Served by ``slas`` (which computes credits) under the contract's URL, so ``contracts``
     knows nothing of credits.
     """
 
+    extra_query_params = ("month",)
+
     @extend_schema(
-        parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+        parameters=[
+            OpenApiParameter(
+                "contract",
+                str,
+                OpenApiParameter.PATH,
+                pattern="^[^/]+$",
+                description="The contract's id or its reference.",
+            ),
+            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+        ],
         responses=CreditsResponseSerializer,
     )
     def get(self, request, contract: str):
-        lookup = {"pk": contract} if contract.isdigit() else {"reference": contract}
-        found = get_object_or_404(contract_list(user=request.user), **lookup)
+        found = get_by_key_or_404(contract_list(user=request.user), contract, CONTRACT_KEYS)
         month = MonthField(required=True).clean(request.query_params.get("month"))
         statement, lines = selectors.credit_statement(user=request.user, contract_id=found.pk, month=month)
         return Response(
