@@ -106,10 +106,10 @@ class VendorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         body = self.get_serializer(report).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
-        """The original file as uploaded."""
+        """The original file as uploaded, with the content type of its name (CSV, TSV, XLSX, JSON, …)."""
         report = self.get_object()
         return stored_file_response(report.file, report.original_name)
 
