@@ -70,7 +70,11 @@ class _KeyedChoiceMixin:
         """``{value: object}`` for every value that names an object of the queryset."""
         for value in values:
             if "\x00" in value:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value.replace("\x00", "\\x00")},
+                )
         condition = reduce(or_, (key_condition(value, self.keys, lookup="iexact") for value in values))
         found: dict[str, object] = {}
         for obj in self.queryset.filter(condition):

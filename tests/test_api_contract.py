@@ -293,3 +293,14 @@ def test_process_filter_takes_the_name(ops_api):
     contract = ContractFactory(processes=[process])
     ContractFactory()
     assert [c["id"] for c in ops_api.get("/api/v1/contracts/?process=Inbound voice").json()["results"]] == [contract.pk]
+
+
+def test_a_nul_character_in_a_keyed_filter_is_a_400_not_a_500(ops_api):
+    _error(ops_api.get("/api/v1/service-levels/?process=a%00b"), "process")
+    _error(ops_api.get("/api/v1/reports/?contract=a%00b"), "contract")
+
+
+def test_an_unmatched_api_url_is_a_json_404(ops_api):
+    response = ops_api.get("/api/v1/categories/0.5/")
+    assert response.status_code == 404 and response.json() == {"detail": "No API endpoint at /api/v1/categories/0.5/."}
+    assert ops_api.get("/api/v1/nothing-here/").json()["detail"].startswith("No API endpoint")

@@ -13,10 +13,11 @@ Responses a view documents itself (a 409 with ``DuplicateError``, a 413 for uplo
 ``lookup_keys`` are documented as "id or key" strings.
 """
 
+import inspect
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import get_view_model
+from drf_spectacular.plumbing import get_doc, get_view_model
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
@@ -32,6 +33,12 @@ ERROR_DESCRIPTIONS = {
 
 
 class ErrorDocumentingAutoSchema(AutoSchema):
+    def get_description(self) -> str:
+        """The action's docstring, else the view's own: never a base class's (developer notes)."""
+        action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        own = type(self.view).__dict__.get("__doc__")
+        return get_doc(action) or (inspect.cleandoc(own) if own else "")
+
     def _error_codes(self) -> list[str]:
         codes = ["400"]
         permissions = getattr(self.view, "permission_classes", [])

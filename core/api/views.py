@@ -6,6 +6,9 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 from rest_framework import viewsets
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
 from core.api.filters import allowed_query_params, check_query_params
@@ -57,3 +60,14 @@ class SelectorModelViewSet(viewsets.ModelViewSet):
         from core.services import model_delete
 
         model_delete(instance)
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@schema(None)
+def api_not_found(request: Request, *args: Any, **kwargs: Any) -> None:
+    """Any ``/api/…/`` URL no route matches: a JSON 404 in the API's error shape, not an HTML page.
+
+    (A path without its trailing slash is left to ``APPEND_SLASH``, which redirects it.)
+    """
+    raise NotFound(f"No API endpoint at {request.path}.")
