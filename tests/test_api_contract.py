@@ -126,6 +126,7 @@ def test_unknown_query_parameter_is_a_400_naming_it(ops_api):
     ("query", "parameter"),
     [
         ("page=abc", "page"),
+        ("page=4%C2%B3", "page"),
         ("page=999", "page"),
         ("page=0", "page"),
         ("page_size=abc", "page_size"),
@@ -304,3 +305,10 @@ def test_an_unmatched_api_url_is_a_json_404(ops_api):
     response = ops_api.get("/api/v1/categories/0.5/")
     assert response.status_code == 404 and response.json() == {"detail": "No API endpoint at /api/v1/categories/0.5/."}
     assert ops_api.get("/api/v1/nothing-here/").json()["detail"].startswith("No API endpoint")
+
+
+def test_digits_that_are_not_ascii_are_a_key_not_an_id(ops_api):
+    _error(ops_api.get("/api/v1/reports/?process=4%C2%B3"), "process")
+    assert ops_api.get("/api/v1/contracts/4%C2%B3/").status_code == 404
+    _error(ops_api.get("/api/v1/contracts/?provider=99999999999999999999999"), "provider")
+    assert ops_api.get("/api/v1/contracts/99999999999999999999999/").status_code == 404

@@ -11,9 +11,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 
+def as_id(value: str) -> int | None:
+    """``value`` as an id if it is one (ASCII digits only: ``"4³"`` or ``"٤"`` are not ids)."""
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def key_condition(value: str, keys: Sequence[str], *, lookup: str = "exact") -> Q:
     """``pk`` (when ``value`` is a number) or any of ``keys`` equal to ``value``."""
-    condition = Q(pk=int(value)) if value.isdigit() else Q(pk__in=[])
+    pk = as_id(value)
+    condition = Q(pk=pk) if pk is not None else Q(pk__in=[])
     for key in keys:
         condition |= Q(**{f"{key}__{lookup}": value})
     return condition
@@ -27,8 +33,8 @@ def get_by_key_or_404(queryset: QuerySet, value: str, keys: Sequence[str]) -> mo
     value = str(value)
     if not value or "\x00" in value:
         raise Http404(f"No {queryset.model._meta.verbose_name} matches {value!r}.")
-    if value.isdigit():
-        found = queryset.filter(pk=int(value)).first()
+    if (pk := as_id(value)) is not None:
+        found = queryset.filter(pk=pk).first()
         if found is not None:
             return found
     for key in keys:

@@ -20,6 +20,8 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.lookups import as_id
+
 MAX_PAGE_SIZE = 500
 PAGINATION_PARAM = "pagination"
 PAGINATION_MODES = ("page", "cursor")
@@ -111,7 +113,7 @@ class StandardPagination(PageNumberPagination):
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
             message = str(exc)
-            if paginator.num_pages and str(page_number).isdigit() and int(page_number) > paginator.num_pages:
+            if paginator.num_pages and (number := as_id(str(page_number))) is not None and number > paginator.num_pages:
                 message = f"There are {paginator.num_pages} pages; page {page_number} does not exist."
             raise ValidationError({self.page_query_param: [message]}) from None
         if paginator.num_pages > 1 and self.template is not None:
