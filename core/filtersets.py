@@ -44,7 +44,8 @@ class MonthField(forms.CharField):
         try:
             return parse_month(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            # the message quotes the input: pass it as a parameter, so a "%" in it is not a format
+            raise forms.ValidationError("%(message)s", code="invalid", params={"message": str(exc)}) from None
 
 
 class MonthFilter(django_filters.Filter):

@@ -146,6 +146,8 @@ def test_malformed_list_parameters_are_a_400_naming_them(ops_api, query, paramet
 
 def test_malformed_filter_value_is_a_400_naming_it(ops_api):
     _error(ops_api.get("/api/v1/compliance/?period_from=1999-13"), "period_from")
+    body = _error(ops_api.get("/api/v1/compliance/?period_to=%25s%25d"), "period_to")
+    assert "%s%d" in body["errors"]["period_to"][0]
     _error(ops_api.get("/api/v1/contracts/?ends_before=someday"), "ends_before")
 
 
