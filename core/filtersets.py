@@ -30,8 +30,11 @@ class SearchFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        condition = reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields))
-        return queryset.filter(condition).distinct()
+        return queryset.filter(self.search_condition(value)).distinct()
+
+    def search_condition(self, value: str) -> Q:
+        """What ``q=value`` matches; a subclass may widen it."""
+        return reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields))
 
 
 class MonthField(forms.CharField):

@@ -1,6 +1,7 @@
 """One FilterSet per model, shared by the browser lists and the API."""
 
 import django_filters
+from django.db.models import Q
 
 from contracts.filtersets import contract_filter, process_filter
 from core.catalogue import METRIC_CHOICES
@@ -35,6 +36,12 @@ class ComplianceResultFilterSet(SearchFilterSet):
     )
     provider = provider_filter("service_level__contract__provider")
     contract = contract_filter("service_level__contract")
+
+    def search_condition(self, value: str) -> Q:
+        """Also the metric's name as pages show it (``q=handle time``), not only its code."""
+        metrics = [code for code, label in METRIC_CHOICES if value.casefold() in str(label).casefold()]
+        return super().search_condition(value) | Q(service_level__metric__in=metrics)
+
     service_level = django_filters.ModelMultipleChoiceFilter(queryset=ServiceLevel.objects.all(), label="Service level")
     metric = django_filters.MultipleChoiceFilter(
         choices=METRIC_CHOICES, field_name="service_level__metric", label="Metric"

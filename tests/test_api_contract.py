@@ -103,6 +103,7 @@ def test_q_searches_compliance_results(ops_api):
     assert contracts("msa-other") == {"MSA-OTHER"}
     assert contracts("answer in") == {"MSA-CARE"}
     assert contracts("aht") == {"MSA-OTHER"}
+    assert contracts("handle time") == {"MSA-OTHER"}
     assert contracts(care.process.name) == {"MSA-CARE"}
 
 
