@@ -116,6 +116,8 @@ def test_unknown_query_parameter_is_a_400_naming_it(ops_api):
     _error(ops_api.get("/api/v1/contracts/?contarct=MSA-1"), "contarct")
     _error(ops_api.get("/api/v1/compliance/?bogus=1"), "bogus")
     _error(ops_api.get("/api/v1/metrics/?bogus=1"), "bogus")
+    _error(ops_api.get("/api/v1/sla-status/?bogus=1"), "bogus")
+    assert ops_api.get("/api/v1/sla-status/?metric=aht").status_code == 200  # its FilterSet's fields are read
     contract = ContractFactory()
     _error(ops_api.get(f"/api/v1/contracts/{contract.pk}/credits/?month=2026-10&bogus=1"), "bogus")
     # what a view does read is still accepted
