@@ -310,6 +310,7 @@ def test_an_unmatched_api_url_is_a_json_404(ops_api):
     response = ops_api.get("/api/v1/categories/0.5/")
     assert response.status_code == 404 and response.json() == {"detail": "No API endpoint at /api/v1/categories/0.5/."}
     assert ops_api.get("/api/v1/nothing-here/").json()["detail"].startswith("No API endpoint")
+    assert ops_api.get("/api/v1/providers").status_code == 301  # APPEND_SLASH still redirects
 
 
 def test_digits_that_are_not_ascii_are_a_key_not_an_id(ops_api):
