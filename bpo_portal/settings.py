@@ -251,12 +251,12 @@ REST_FRAMEWORK = {
         "core.api.permissions.ModelPermissions",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.filters.StrictDjangoFilterBackend",
+        "core.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ErrorDocumentingAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # Throttles fail open when the cache is down (core.api.throttling): a Redis hiccup must

@@ -3,10 +3,11 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.api.tokens import ObtainTokenView
+from core.api.views import api_not_found
 from core.profile import ProfileView
 from overview.views import DashboardView
 
@@ -38,4 +39,5 @@ urlpatterns = [
     # script; Swagger UI and ReDoc do set inline styles and ReDoc starts a blob: worker.
     path("api/docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("api/redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
+    re_path(r"^api/(?:.*/)?$", api_not_found),
 ]

@@ -6,8 +6,36 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
-from core.filtersets import MonthFilter, SearchFilterSet
-from vendors.models import Provider
+from core.filtersets import KeyedModelChoiceFilter, KeyedModelMultipleChoiceFilter, MonthFilter, SearchFilterSet
+from vendors.filtersets import provider_filter
+
+CONTRACT_KEYS = ("reference",)
+
+
+def contract_filter(field_name: str = "contract", *, multiple: bool = True, label: str = "Contract", **kwargs):
+    """The contract filter every list shares: the contract's id or its reference."""
+    cls = KeyedModelMultipleChoiceFilter if multiple else KeyedModelChoiceFilter
+    return cls(
+        queryset=Contract.objects.all(),
+        keys=CONTRACT_KEYS,
+        field_name=field_name,
+        label=label,
+        help_text="The contract's id or its reference.",
+        **kwargs,
+    )
+
+
+def process_filter(field_name: str = "process", *, multiple: bool = True, label: str = "Process", **kwargs):
+    """The process filter every list shares: the process's id or its name."""
+    cls = KeyedModelMultipleChoiceFilter if multiple else KeyedModelChoiceFilter
+    return cls(
+        queryset=Process.objects.all(),
+        keys=("name",),
+        field_name=field_name,
+        label=label,
+        help_text="The process's id or its name.",
+        **kwargs,
+    )
 
 
 class ServiceCategoryFilterSet(SearchFilterSet):
@@ -20,11 +48,14 @@ class ServiceCategoryFilterSet(SearchFilterSet):
 
 class ProcessFilterSet(SearchFilterSet):
     search_fields = ("name", "description", "internal_owner")
-    category = django_filters.ModelMultipleChoiceFilter(queryset=ServiceCategory.objects.all())
-    unit_of_work = django_filters.MultipleChoiceFilter(choices=Process.UnitOfWork.choices)
-    provider = django_filters.ModelChoiceFilter(
-        queryset=Provider.objects.all(), field_name="contracts__provider", distinct=True, label="Delivered by"
+    category = KeyedModelMultipleChoiceFilter(
+        queryset=ServiceCategory.objects.all(),
+        keys=("code", "name"),
+        label="Category",
+        help_text="The category's id, code or name.",
     )
+    unit_of_work = django_filters.MultipleChoiceFilter(choices=Process.UnitOfWork.choices, label="Unit of work")
+    provider = provider_filter("contracts__provider", multiple=False, distinct=True, label="Delivered by")
 
     class Meta:
         model = Process
@@ -33,12 +64,15 @@ class ProcessFilterSet(SearchFilterSet):
 
 class ContractFilterSet(SearchFilterSet):
     search_fields = ("reference", "title", "provider__name")
-    provider = django_filters.ModelMultipleChoiceFilter(queryset=Provider.objects.all())
-    status = django_filters.MultipleChoiceFilter(choices=Contract.Status.choices, method="filter_status")
-    pricing_model = django_filters.MultipleChoiceFilter(choices=Contract.PricingModel.choices)
-    process = django_filters.ModelChoiceFilter(queryset=Process.objects.all(), field_name="processes")
-    ends_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte")
-    ends_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte")
+    provider = provider_filter()
+    status = django_filters.MultipleChoiceFilter(
+        choices=Contract.Status.choices, method="filter_status", label="Status"
+    )
+    pricing_model = django_filters.MultipleChoiceFilter(choices=Contract.PricingModel.choices, label="Pricing model")
+    process = process_filter("processes", multiple=False)
+    auto_renew = django_filters.BooleanFilter(label="Renews automatically")
+    ends_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte", label="Ends on or before")
+    ends_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label="Ends on or after")
 
     class Meta:
         model = Contract

@@ -6,8 +6,12 @@ from operator import or_
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from core.api.lookups import key_condition
 from core.months import parse_month
 
 
@@ -26,8 +30,11 @@ class SearchFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        condition = reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields))
-        return queryset.filter(condition).distinct()
+        return queryset.filter(self.search_condition(value)).distinct()
+
+    def search_condition(self, value: str) -> Q:
+        """What ``q=value`` matches; a subclass may widen it."""
+        return reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields))
 
 
 class MonthField(forms.CharField):
@@ -40,10 +47,79 @@ class MonthField(forms.CharField):
         try:
             return parse_month(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            # the message quotes the input: pass it as a parameter, so a "%" in it is not a format
+            raise forms.ValidationError("%(message)s", code="invalid", params={"message": str(exc)}) from None
 
 
 class MonthFilter(django_filters.Filter):
     """Filter on a month-start date field with ``?param=2026-10``."""
 
     field_class = MonthField
+
+
+class _KeyedChoiceMixin:
+    """Resolves each value as the object's id or one of its ``keys`` (case-insensitive).
+
+    The browser's select still posts ids; the API (and a hand-typed URL) may send what
+    responses show instead: a contract's reference, a provider's name.
+    """
+
+    keys: tuple[str, ...] = ()
+
+    def __init__(self, *args, keys: tuple[str, ...] = (), **kwargs) -> None:
+        self.keys = tuple(keys)
+        super().__init__(*args, **kwargs)
+
+    def _match(self, values: list[str]) -> dict[str, object]:
+        """``{value: object}`` for every value that names an object of the queryset."""
+        for value in values:
+            if "\x00" in value:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value.replace("\x00", "\\x00")},
+                )
+        condition = reduce(or_, (key_condition(value, self.keys, lookup="iexact") for value in values))
+        found: dict[str, object] = {}
+        for obj in self.queryset.filter(condition):
+            found.setdefault(str(obj.pk), obj)
+            for key in self.keys:
+                found.setdefault(str(getattr(obj, key)).casefold(), obj)
+        return {value: found[value.casefold()] for value in values if value.casefold() in found}
+
+
+class KeyedModelChoiceField(_KeyedChoiceMixin, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        matched = self._match([value])
+        if value not in matched:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return matched[value]
+
+
+class KeyedModelMultipleChoiceField(_KeyedChoiceMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        values = [str(item).strip() for item in value]
+        matched = self._match(values)
+        for item in values:
+            if item not in matched:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return self.queryset.filter(pk__in={obj.pk for obj in matched.values()})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeyedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """``?contract=7`` or ``?contract=MSA-2025-001``: one object by id or by ``keys``."""
+
+    field_class = KeyedModelChoiceField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeyedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """``?provider=3&provider=Manila Care``: objects by id or by ``keys``, any of them."""
+
+    field_class = KeyedModelMultipleChoiceField

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -134,6 +135,26 @@ class ObjectListView(TokenAuthMixin, ObjectMixin, SingleTableMixin, FilterView):
                 yield [force_str(row.get_cell_value(column.name), strings_only=True) for column in columns]
 
         return streamed_csv(values(), f"{self.model._meta.verbose_name_plural}.csv".replace(" ", "-"))
+
+    def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple:
+        """A page that is not a number or past the end shows the first or last page, with a message.
+
+        Django's list view answers such a page with its 404 page; the table (django-tables2)
+        already falls back the same way, so the list and its message agree.
+        """
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        raw = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            page = paginator.page(raw)
+        except PageNotAnInteger:
+            messages.warning(self.request, f"“{raw}” is not a page number; showing the first page.")
+            page = paginator.page(1)
+        except EmptyPage:
+            messages.warning(
+                self.request, f"There is no page {raw} (there are {paginator.num_pages}); showing the last page."
+            )
+            page = paginator.page(paginator.num_pages)
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_template_names(self) -> list[str]:
         if cast(HtmxHttpRequest, self.request).htmx:

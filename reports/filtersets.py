@@ -2,15 +2,15 @@
 
 import django_filters
 
-from contracts.models import Contract, Process
+from contracts.filtersets import contract_filter, process_filter
 from core.filtersets import SearchFilterSet
 from reports.models import ReportKind, ReportLayout, VendorReport
-from vendors.models import Provider
+from vendors.filtersets import provider_filter
 
 
 class ReportLayoutFilterSet(SearchFilterSet):
     search_fields = ("name", "description", "provider__name")
-    provider = django_filters.ModelChoiceFilter(queryset=Provider.objects.all())
+    provider = provider_filter(multiple=False)
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
     shared = django_filters.BooleanFilter(
         field_name="provider", lookup_expr="isnull", label="Shared with every provider"
@@ -23,9 +23,9 @@ class ReportLayoutFilterSet(SearchFilterSet):
 
 class VendorReportFilterSet(SearchFilterSet):
     search_fields = ("original_name", "contract__reference", "contract__provider__name", "sha256")
-    provider = django_filters.ModelChoiceFilter(queryset=Provider.objects.all(), field_name="contract__provider")
-    contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all())
-    process = django_filters.ModelChoiceFilter(queryset=Process.objects.all())
+    provider = provider_filter("contract__provider", multiple=False)
+    contract = contract_filter(multiple=False)
+    process = process_filter(multiple=False)
     status = django_filters.MultipleChoiceFilter(choices=VendorReport.Status.choices)
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
     period_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="Period from")

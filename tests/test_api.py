@@ -81,7 +81,7 @@ def test_contract_create_runs_model_validation(ops_api):
     }
     response = ops_api.post("/api/v1/contracts/", payload, format="json")
     assert response.status_code == 400
-    assert "fte_rate" in response.json()
+    assert "fte_rate" in response.json()["errors"]
 
     payload["fte_rate"] = "2100.00"
     payload["fte_count"] = "30"
@@ -112,7 +112,7 @@ def test_service_level_api_rejects_wrong_direction_with_field_error(ops_api):
     }
     response = ops_api.post("/api/v1/service-levels/", payload, format="json")
     assert response.status_code == 400
-    assert "better when lower" in response.json()["minimum_level"][0]
+    assert "better when lower" in response.json()["errors"]["minimum_level"][0]
 
     payload["minimum_level"] = "45"
     response = ops_api.post("/api/v1/service-levels/", payload, format="json")

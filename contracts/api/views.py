@@ -31,6 +31,8 @@ class ContractViewSet(SelectorModelViewSet):
     selector = staticmethod(selectors.contract_list)
     serializer_class = serializers.ContractSerializer
     filterset_class = filtersets.ContractFilterSet
+    lookup_keys = filtersets.CONTRACT_KEYS
+    lookup_value_regex = "[^/]+"
     ordering_fields = ["reference", "start_date", "end_date", "status", "created_at"]
 
 

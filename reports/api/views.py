@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.audit import AuditTrailMixin
+from core.api.exceptions import DuplicateErrorResponseSerializer, ErrorResponseSerializer
 from core.api.views import SelectorModelViewSet
 from core.views import stored_file_response
 from reports import filtersets, selectors, services
@@ -64,11 +65,15 @@ class ReportLayoutViewSet(SelectorModelViewSet):
         created = self.get_serializer(copy).data
         return Response(created, status=status.HTTP_201_CREATED, headers={"Location": str(created["url"])})
 
-    @extend_schema(responses=report_serializers.ReportLayoutVersionSerializer(many=True))
+    @extend_schema(responses=report_serializers.ReportLayoutVersionSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
+        """The layout's versions, newest first, paginated like every list."""
         layout = self.get_object()
-        return Response(report_serializers.ReportLayoutVersionSerializer(layout.versions.all(), many=True).data)
+        page = self.paginate_queryset(layout.versions.order_by("-number"))
+        return self.get_paginated_response(
+            report_serializers.ReportLayoutVersionSerializer(page, many=True, context={"request": request}).data
+        )
 
 
 class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -85,7 +90,14 @@ class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(
         request={"multipart/form-data": report_serializers.VendorReportUploadSerializer},
-        responses={202: report_serializers.VendorReportSerializer},
+        responses={
+            202: report_serializers.VendorReportSerializer,
+            409: OpenApiResponse(
+                DuplicateErrorResponseSerializer,
+                description="The same file was already uploaded for this contract and period.",
+            ),
+            413: OpenApiResponse(ErrorResponseSerializer, description="The upload is larger than the limit."),
+        },
     )
     def create(self, request, *args, **kwargs):
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -148,10 +160,10 @@ class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.Retriev
         body = self.get_serializer(report).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
-        """The original file as uploaded."""
+        """The original file as uploaded, with the content type of its name (CSV, TSV, XLSX, JSON, …)."""
         report = self.get_object()
         return stored_file_response(report.file, report.original_name)
 

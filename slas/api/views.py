@@ -1,15 +1,16 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts.filtersets import CONTRACT_KEYS
 from contracts.selectors import contract_list
-from core.api.views import SelectorModelViewSet
+from core.api.lookups import get_by_key_or_404
+from core.api.views import SelectorModelViewSet, StrictQueryParamsMixin
 from core.catalogue import METRICS
 from core.filtersets import MonthField
 from slas import filtersets, selectors, services
@@ -25,7 +26,7 @@ class ServiceLevelViewSet(SelectorModelViewSet):
     ordering_fields = ["metric", "expected_level", "weight", "credit_allocation_percent", "created_at"]
 
 
-class MetricViewSet(viewsets.ViewSet):
+class MetricViewSet(StrictQueryParamsMixin, viewsets.ViewSet):
     """The metric catalogue: codes, units, directions and parameters."""
 
     serializer_class = serializers.MetricSerializer
@@ -63,7 +64,7 @@ class SlaStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.service_level_list(user=self.request.user)
 
 
-class ContractCreditsView(APIView):
+class ContractCreditsView(StrictQueryParamsMixin, APIView):
     """``/contracts/{id}/credits/?month=``: a month's credit statement and its per-SLA lines.
 
     Served by ``slas`` (which computes credits) under the contract's URL, so ``contracts``
@@ -71,9 +72,19 @@ class ContractCreditsView(APIView):
     """
 
     queryset = CreditStatement.objects.none()  # for the permission check: view_creditstatement
+    extra_query_params = ("month",)
 
     @extend_schema(
-        parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+        parameters=[
+            OpenApiParameter(
+                "contract",
+                str,
+                OpenApiParameter.PATH,
+                pattern="^[^/]+$",
+                description="The contract's id or its reference.",
+            ),
+            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+        ],
         responses=serializers.CreditsSerializer,
     )
     def get(self, request, contract: str):
@@ -88,8 +99,7 @@ class ContractCreditsView(APIView):
 
 def _contract(request, contract: str):
     """The contract named in the URL by its reference or its numeric id, if the user may see it."""
-    lookup = {"pk": contract} if contract.isdigit() else {"reference": contract}
-    return get_object_or_404(contract_list(user=request.user), **lookup)
+    return get_by_key_or_404(contract_list(user=request.user), contract, CONTRACT_KEYS)
 
 
 ErrorResponse = inline_serializer("ErrorDetail", {"detail": drf_serializers.CharField()})

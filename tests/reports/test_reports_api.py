@@ -64,9 +64,9 @@ def test_oversized_upload_is_413(contract, ops_api, settings):
 
 def test_bad_fields_are_400_naming_them(contract, ops_api):
     response = _post(ops_api, canonical_csv([work_item(1)]), month="2026-13")
-    assert response.status_code == 400 and "month" in response.json()
+    assert response.status_code == 400 and "month" in response.json()["errors"]
     response = ops_api.post("/api/v1/reports/", {"contract": "NOPE", "month": "2026-10"}, format="multipart")
-    assert response.status_code == 400 and {"file", "contract"} <= set(response.json())
+    assert response.status_code == 400 and {"file", "contract"} <= set(response.json()["errors"])
 
 
 def test_viewer_cannot_upload_but_can_read(contract, viewer_api):
@@ -104,7 +104,7 @@ def test_layout_api_creates_versions_and_validates(contract, ops_api):
     assert response.json()["current_version"]["number"] == 1
     config["fields"]["channel"] = {"constant": "email"}
     assert ops_api.patch(url, {"config": config}, format="json").json()["current_version"]["number"] == 2
-    versions = ops_api.get(url + "versions/").json()
+    versions = ops_api.get(url + "versions/").json()["results"]
     assert [v["number"] for v in versions] == [2, 1]
 
     bad = ops_api.patch(
@@ -112,7 +112,7 @@ def test_layout_api_creates_versions_and_validates(contract, ops_api):
         {"config": {"kind": "work_items", "fields": {"outcome": {"column": "o", "map": {"X": "won"}}}}},
         format="json",
     )
-    assert bad.status_code == 400 and "config" in bad.json()
+    assert bad.status_code == 400 and "config" in bad.json()["errors"]
 
 
 def test_builtin_layouts_exist_and_cannot_be_changed(ops_api):
