@@ -369,7 +369,13 @@ def _load_work_items(
 ) -> None:
     state = progress.ImportProgress(size=report.size, started=time.time())
     with work_item_writer(report) as writer:
-        for parsed in parse_file(handle, filename=report.original_name, layout=layout, period=report.period):
+        for parsed in parse_file(
+            handle,
+            filename=report.original_name,
+            layout=layout,
+            period=report.period,
+            max_xlsx_uncompressed_bytes=settings.REPORT_MAX_XLSX_UNCOMPRESSED_BYTES,
+        ):
             counts.read += 1
             if parsed.record is not None and not parsed.errors:
                 writer.write(parsed.raw.number, parsed.record, parsed.extras)
@@ -393,7 +399,12 @@ def _load_kpi_claims(report: VendorReport, layout: Layout, handle: IO[bytes], re
     first_row: dict[tuple[str, dt.date], int] = {}
     period = report.period
     for parsed in parse_file(
-        handle, filename=report.original_name, layout=layout, period=period, metric_codes=frozenset(CATALOGUE)
+        handle,
+        filename=report.original_name,
+        layout=layout,
+        period=period,
+        metric_codes=frozenset(CATALOGUE),
+        max_xlsx_uncompressed_bytes=settings.REPORT_MAX_XLSX_UNCOMPRESSED_BYTES,
     ):
         counts.read += 1
         record = parsed.record
@@ -556,7 +567,12 @@ def report_preview(
     rows: list[ParsedRow] = []
     try:
         for parsed in parse_file(
-            handle, filename=filename, layout=compiled, period=probe.period, metric_codes=frozenset(CATALOGUE)
+            handle,
+            filename=filename,
+            layout=compiled,
+            period=probe.period,
+            metric_codes=frozenset(CATALOGUE),
+            max_xlsx_uncompressed_bytes=settings.REPORT_MAX_XLSX_UNCOMPRESSED_BYTES,
         ):
             rows.append(parsed)
             if len(rows) >= limit:
