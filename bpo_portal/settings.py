@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Its process_view runs before the CSRF check, which reads the body: an oversized upload is refused unread.
+    "reports.middleware.UploadSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,6 +136,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that goes away (Redis restarted) must not end the worker: retry connecting at
+# start-up and after a lost connection, for ever (docker-compose also restarts a dead worker).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60 * 55)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 # Redis redelivers unacknowledged tasks after this timeout; it must exceed the hard limit.
@@ -154,9 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "slas.tasks.close_finished_periods",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Finds a dead import within a minute (its heartbeat stops), an upload whose task never
+    # reached the broker, and a lost compliance recompute; cheap when there is nothing to do.
     "requeue-stalled-imports": {
         "task": "reports.tasks.requeue_stalled_imports",
-        "schedule": 60 * 5,
+        "schedule": 30,
     },
 }
 
@@ -164,7 +172,12 @@ CELERY_BEAT_SCHEDULE = {
 # web process sees what a worker writes), process memory in the embedded mode.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            # A Redis that is down or unreachable fails fast instead of stalling an import.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
         if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

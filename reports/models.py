@@ -137,6 +137,14 @@ class VendorReport(TimeStampedModel):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
     )
+    # Recovery (see reports.heartbeat and services.requeue_stalled_imports): the import writes
+    # heartbeat_at every few seconds from outside its transaction, so a dead worker shows
+    # within a minute; dispatch_pending marks an import whose task never reached the broker;
+    # compliance_pending_since marks a completed import whose compliance recompute has not
+    # finished yet (set in the import's transaction, cleared by the recompute).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dispatch_pending = models.BooleanField(default=False, editable=False)
+    compliance_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

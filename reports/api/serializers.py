@@ -87,6 +87,7 @@ class ProgressSerializer(serializers.Serializer):
     rows_rejected = serializers.IntegerField()
     rows_per_second = serializers.FloatField(allow_null=True)
     finished = serializers.BooleanField()
+    interrupted = serializers.BooleanField(help_text="The import was interrupted (its worker died) and is retried.")
 
 
 class VendorReportSerializer(serializers.ModelSerializer):
@@ -129,6 +130,7 @@ class VendorReportSerializer(serializers.ModelSerializer):
             "superseded_by",
             "file_url",
             "rejected_rows_url",
+            "dispatch_pending",
         ]
         read_only_fields = fields
 
