@@ -585,7 +585,11 @@ def _store_rejected(report: VendorReport, rejected: RejectedRows) -> str:
 
 def _announce(report: VendorReport, superseded: list[VendorReport]) -> None:
     """Tell listeners (the compliance recompute) once the outcome has committed."""
-    transaction.on_commit(lambda: report_processed.send(VendorReport, report=report, superseded=superseded))
+    # Robust: a listener failing here (the broker down when the recompute is sent) must not
+    # turn a committed import into an error; compliance_pending_since lets the sweep resend it.
+    transaction.on_commit(
+        lambda: report_processed.send(VendorReport, report=report, superseded=superseded), robust=True
+    )
 
 
 # --- preview and housekeeping ---------------------------------------------------------------
