@@ -184,7 +184,10 @@ CACHES = {
 }
 
 # --- Vendor reports ---------------------------------------------------------------------------
+# Both in bytes. Uploads are refused by their Content-Length first (413, before the body is
+# read); a proxy in front must refuse chunked bodies over the limit itself (see README).
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)
+# What an XLSX (a zip) may declare once unpacked, checked before openpyxl inflates anything.
 REPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int("REPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=500 * 1024 * 1024)
 REPORT_IMPORT_MAX_ATTEMPTS = env.int("REPORT_IMPORT_MAX_ATTEMPTS", default=3)
 # Uploads stream to a temporary file above this size instead of memory.
