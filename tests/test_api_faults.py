@@ -22,6 +22,44 @@ def test_a_body_nested_5000_levels_is_a_400(ops_api, url):
     assert "nested more than 32 levels" in response.json()["detail"]
 
 
+def _json_write_operations() -> list[tuple[str, str]]:
+    """Every (method, path) of the OpenAPI schema that takes a JSON body, with ids filled in."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                operations.append((method, path))
+    return operations
+
+
+def test_every_json_endpoint_answers_a_deep_body_with_a_400(ops_api, admin_user):
+    """Collection endpoints parse the body at once; on object endpoints the object must exist,
+    so each gets one (the id 1 of a fresh sequence is not assumed: the path uses a real id)."""
+    from rest_framework.test import APIClient
+
+    sla = ServiceLevelFactory()
+    ids = {
+        "/api/v1/service-levels/{id}/": sla.pk,
+        "/api/v1/processes/{id}/": sla.process_id,
+        "/api/v1/contracts/{id}/": sla.contract_id,
+        "/api/v1/providers/{id}/": sla.contract.provider_id,
+    }
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    checked = 0
+    for method, path in _json_write_operations():
+        if "{" in path and path not in ids:
+            continue
+        url = path.replace("{id}", str(ids.get(path, "")))
+        response = getattr(client, method)(url, DEEP, content_type="application/json")
+        assert response.status_code == 400, (method, url, response.status_code)
+        checked += 1
+    assert checked >= 8
+
+
 def test_a_deep_json_string_in_a_form_field_is_a_400(ops_api):
     """Form bodies skip the JSON parser; a JSON field still parses its text."""
     response = ops_api.post(
