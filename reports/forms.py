@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from contracts.models import Contract, Process
+from core.forms import BoundedJSONField
 from reports import services
 from reports.models import ReportKind, ReportLayout
 
@@ -70,7 +71,7 @@ class ReportLayoutForm(forms.ModelForm):
 
     user = None  # set by the view: recorded as the author of a new version
 
-    config = forms.JSONField(
+    config = BoundedJSONField(
         widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace", "spellcheck": "false"}),
         help_text="How the vendor's file maps onto the canonical fields (JSON); the reference is beside the form.",
     )

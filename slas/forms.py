@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import BoundedJSONField
 from slas.models import ServiceLevel
 
 
@@ -22,6 +23,7 @@ class ServiceLevelForm(forms.ModelForm):
             "credit_allocation_percent",
             "minimum_sample_size",
         ]
+        field_classes = {"parameters": BoundedJSONField}
         widgets = {"parameters": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "parameters": 'JSON. Service level: {"threshold_seconds": 20}; turnaround: {"hours": 24}; '

@@ -127,3 +127,20 @@ def test_deleting_a_process_still_referred_to_stays_a_400(ops_api):
     response = ops_api.delete(f"/api/v1/processes/{sla.process_id}/")
     assert response.status_code == 400
     assert "cannot be deleted" in str(response.json())
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/service-levels/add/", {"metric": "service_level", "parameters": DEEP}),
+        ("/report-layouts/add/", {"name": "deep", "kind": "work_items", "config": DEEP}),
+    ],
+)
+def test_a_deep_json_value_in_a_browser_form_is_a_form_error(ops_user, url, data):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(ops_user)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert b"nested more than 32 levels deep" in response.content
