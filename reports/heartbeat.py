@@ -13,8 +13,11 @@ moment between the import's final update and its commit.
 
 Only on PostgreSQL: SQLite has one writer at a time, and a second connection writing
 while the import's transaction reads could make the import's first write fail with
-"database is locked". On SQLite (the embedded mode) the sweep falls back to the age of
-the report's last update (``services.STALE_WITHOUT_HEARTBEAT``).
+"database is locked". On SQLite in the embedded mode (tasks run in the web process) every
+import runs in this process, which knows which ones it is running (``running_here``): one
+shown as processing for a minute that this process is not running died with an earlier
+process. On SQLite with separate workers the sweep falls back to the age of the report's
+last update (``services.STALE_WITHOUT_HEARTBEAT``).
 """
 
 import datetime as dt
@@ -23,6 +26,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
@@ -33,22 +37,47 @@ logger = logging.getLogger(__name__)
 INTERVAL_SECONDS = 5.0
 STALE_AFTER = dt.timedelta(seconds=60)
 
+_running: set[int] = set()  # reports this process is importing
+_running_lock = threading.Lock()
+
 
 def supported() -> bool:
     """Whether imports beat here (PostgreSQL); see the module docstring."""
     return connection.vendor == "postgresql"
 
 
+def in_process_only() -> bool:
+    """Without heartbeats, whether every import runs in this process (the embedded mode)."""
+    return not supported() and bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+
+
+def running_here() -> frozenset[int]:
+    """The reports whose import runs in this process right now."""
+    with _running_lock:
+        return frozenset(_running)
+
+
 @contextmanager
 def beating(report_id: int, *, interval: float = INTERVAL_SECONDS) -> Iterator[None]:
     """Stamp the report's heartbeat every ``interval`` seconds while the block runs.
 
-    Skipped inside an outer transaction (the import is then not what holds its locks, and
-    its rows may not be visible to another connection) and where ``supported()`` is false.
+    The report also counts as ``running_here`` meanwhile. The stamping is skipped inside an
+    outer transaction (the import is then not what holds its locks, and its rows may not be
+    visible to another connection) and where ``supported()`` is false.
     """
-    if not supported() or connection.in_atomic_block:
-        yield
-        return
+    with _running_lock:
+        _running.add(report_id)
+    try:
+        if not supported() or connection.in_atomic_block:
+            yield
+        else:
+            yield from _beating(report_id, interval)
+    finally:
+        with _running_lock:
+            _running.discard(report_id)
+
+
+def _beating(report_id: int, interval: float) -> Iterator[None]:
     stop = threading.Event()
     thread = threading.Thread(
         target=_beat, args=(report_id, stop, interval), name=f"report-{report_id}-heartbeat", daemon=True
@@ -85,7 +114,12 @@ def interrupted(report: VendorReport, *, now: dt.datetime | None = None) -> bool
     """
     if report.status == VendorReport.Status.QUEUED:
         return report.attempts > 0
-    if report.status != VendorReport.Status.PROCESSING or not supported():
+    if report.status != VendorReport.Status.PROCESSING:
         return False
-    last = report.heartbeat_at or report.started_at
+    if supported():
+        last = report.heartbeat_at or report.started_at
+    elif in_process_only() and report.pk not in running_here():
+        last = report.started_at
+    else:
+        return False
     return last is not None and last < (now or timezone.now()) - STALE_AFTER

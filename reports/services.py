@@ -648,9 +648,11 @@ def stalled_imports(*, now: dt.datetime | None = None):
     """Reports shown as processing whose import is dead: no heartbeat for a minute."""
     now = now or timezone.now()
     processing = VendorReport.objects.filter(status=VendorReport.Status.PROCESSING)
+    cutoff = now - heartbeat.STALE_AFTER
     if heartbeat.supported():
-        cutoff = now - heartbeat.STALE_AFTER
         return processing.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+    if heartbeat.in_process_only():  # the embedded mode: an import not running here is dead
+        return processing.filter(started_at__lt=cutoff).exclude(pk__in=heartbeat.running_here())
     return processing.filter(updated_at__lt=now - STALE_WITHOUT_HEARTBEAT)
 
 
