@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from bpo_portal.celery import app as celery_app
+from contracts.models import Contract
 from reports import selectors, services
 from reports.models import VendorReport, WorkItem
 from reports.parsing import Layout
@@ -279,3 +280,42 @@ def test_a_lost_compliance_recompute_is_sent_again(contract, imported):
     assert services.requeue_stalled_imports() == 1
     report.refresh_from_db()
     assert report.compliance_pending_since is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_is_written_from_outside_the_import_transaction(contract):
+    """While the import's transaction is open (its writes invisible), the beat is committed."""
+    from django.db import connections, transaction
+
+    from reports import heartbeat
+
+    report = submit(contract, canonical_csv([work_item(1)]))
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    VendorReport.objects.filter(pk=report.pk).update(status=VendorReport.Status.PROCESSING, heartbeat_at=long_ago)
+    with heartbeat.beating(report.pk, interval=0.05), transaction.atomic():
+        # As the import does: the contract locked, rows written, nothing committed yet.
+        Contract.objects.select_for_update().get(pk=contract.pk)
+        WorkItem.objects.create(
+            report=report,
+            contract=contract,
+            process=report.process,
+            source_row=2,
+            item_id="T-1",
+            received_at=timezone.now(),
+            outcome="handled",
+        )
+        other = connections.create_connection("default")  # sees only what is committed
+        try:
+            deadline = time.monotonic() + 30
+            beat = long_ago
+            while beat == long_ago and time.monotonic() < deadline:
+                time.sleep(0.05)
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT heartbeat_at FROM reports_vendorreport WHERE id = %s", [report.pk])
+                    beat = cursor.fetchone()[0]
+        finally:
+            other.close()
+        assert beat > long_ago
+        assert heartbeat.running_here() == {report.pk}
+        transaction.set_rollback(True)
+    assert heartbeat.running_here() == frozenset()
