@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Its process_view runs before the CSRF check, which reads the body: an oversized upload is refused unread.
+    "reports.middleware.UploadSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,6 +188,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that goes away (Redis restarted) must not end the worker: retry connecting at
+# start-up and after a lost connection, for ever (docker-compose also restarts a dead worker).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60 * 55)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 # Redis redelivers unacknowledged tasks after this timeout; it must exceed the hard limit.
@@ -206,9 +212,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "slas.tasks.close_finished_periods",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Finds a dead import within a minute (its heartbeat stops), an upload whose task never
+    # reached the broker, and a lost compliance recompute; cheap when there is nothing to do.
     "requeue-stalled-imports": {
         "task": "reports.tasks.requeue_stalled_imports",
-        "schedule": 60 * 5,
+        "schedule": 30,
     },
 }
 
@@ -217,7 +225,12 @@ CELERY_BEAT_SCHEDULE = {
 # runs on a thread of the web process), and files for any other broker (a worker process).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            # A Redis that is down or unreachable fails fast instead of stalling an import.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
         if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         if CELERY_BROKER_URL == "memory://"
@@ -233,7 +246,10 @@ CACHES = {
 REPORTING_CURRENCY = env("REPORTING_CURRENCY", default="USD")
 
 # --- Vendor reports ---------------------------------------------------------------------------
+# Both in bytes. Uploads are refused by their Content-Length first (413, before the body is
+# read); a proxy in front must refuse chunked bodies over the limit itself (see README).
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)
+# What an XLSX (a zip) may declare once unpacked, checked before openpyxl inflates anything.
 REPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int("REPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=500 * 1024 * 1024)
 REPORT_IMPORT_MAX_ATTEMPTS = env.int("REPORT_IMPORT_MAX_ATTEMPTS", default=3)
 # Uploads stream to a temporary file above this size instead of memory.
@@ -253,6 +269,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "core.api.filters.StrictDjangoFilterBackend",
         "core.api.filters.StrictOrderingFilter",
+    ],
+    # The JSON parser checks nesting depth first (a deeply nested body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,

@@ -6,6 +6,7 @@ compliance computation; this module says what each metric is, its unit, which di
 is better and which parameters a service level must give it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,8 +86,13 @@ class Metric:
     def clean_parameters(self, raw: dict[str, Any] | None) -> dict[str, Any]:
         """Validate and complete a service level's parameters for this metric.
 
-        Unknown names are errors (a typo must not silently fall back to a default).
+        Unknown names are errors (a typo must not silently fall back to a default); anything
+        but an object (a list, a number) is one error, not a ``TypeError``.
         """
+        if raw is not None and not isinstance(raw, Mapping):
+            raise ValidationError(
+                f'must be an object of named parameters (e.g. {{"threshold_seconds": 20}}), not {type(raw).__name__}'
+            )
         raw = dict(raw or {})
         known = {p.name: p for p in self.parameters}
         errors = [f"unknown parameter “{name}” for {self.name}" for name in raw if name not in known]

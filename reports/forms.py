@@ -8,6 +8,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Process
+from core.forms import BoundedJSONField
+from core.jsondepth import JsonTooDeepError, check_json_depth
 from core.months import parse_month
 from reports import services
 from reports.models import ReportKind, ReportLayout
@@ -175,11 +177,15 @@ class ReportUploadForm(forms.Form):
         )
 
 
-class JSONTextField(forms.JSONField):
+class JSONTextField(BoundedJSONField):
     """A JSON textarea whose syntax error names the line and column, for a person to find it."""
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value not in self.empty_values:
+            try:
+                check_json_depth(value.encode("utf-8", "surrogatepass"))  # before json.loads recurses
+            except JsonTooDeepError as exc:
+                raise forms.ValidationError(f"Enter a valid JSON: {exc}.", code="invalid") from None
             try:
                 json.loads(value)
             except json.JSONDecodeError as exc:

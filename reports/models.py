@@ -107,7 +107,17 @@ def rejected_rows_path(report: "VendorReport", filename: str) -> str:
 
 # What an import updates as it runs: kept out of the audit trail, which records what people
 # and the portal decided (upload, status, supersede, reinstate), not every progress tick.
-REPORT_PROGRESS_FIELDS = ["rows_read", "rows_accepted", "rows_rejected", "errors", "started_at", "attempts"]
+REPORT_PROGRESS_FIELDS = [
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "errors",
+    "started_at",
+    "attempts",
+    "heartbeat_at",
+    "dispatch_pending",
+    "compliance_pending_since",
+]
 
 
 class VendorReport(TimeStampedModel):
@@ -160,6 +170,15 @@ class VendorReport(TimeStampedModel):
 
     # Every create, change and delete, with who and what before/after (core.audit).
     history = HistoricalRecords(excluded_fields=REPORT_PROGRESS_FIELDS)
+
+    # Recovery (see reports.heartbeat and services.requeue_stalled_imports): the import writes
+    # heartbeat_at every few seconds from outside its transaction, so a dead worker shows
+    # within a minute; dispatch_pending marks an import whose task never reached the broker;
+    # compliance_pending_since marks a completed import whose compliance recompute has not
+    # finished yet (set in the import's transaction, cleared by the recompute).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dispatch_pending = models.BooleanField(default=False, editable=False)
+    compliance_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,12 +5,17 @@ visible until it ends; progress therefore goes through the cache, which every mo
 with the page that polls it: Redis with a Redis broker (worker and web are separate
 processes), process memory in the embedded mode (the import runs on a thread of the web
 process, see ``core.tasks.start_on_commit``), files with any other broker.
+Progress is best effort: a cache that is down (Redis restarting) must never fail an
+import or a page, so every cache call here logs the error and carries on.
 """
 
+import logging
 import time
 from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 KEY = "report-progress:{}"
 TTL_SECONDS = 24 * 3600
@@ -40,13 +45,23 @@ class ImportProgress:
 
 def publish(report_id: int, progress: ImportProgress) -> None:
     progress.updated = time.time()
-    cache.set(KEY.format(report_id), asdict(progress), TTL_SECONDS)
+    try:
+        cache.set(KEY.format(report_id), asdict(progress), TTL_SECONDS)
+    except Exception as exc:
+        logger.warning("progress of report %s not published (cache unavailable: %s)", report_id, exc)
 
 
 def read(report_id: int) -> ImportProgress | None:
-    data = cache.get(KEY.format(report_id))
+    try:
+        data = cache.get(KEY.format(report_id))
+    except Exception as exc:
+        logger.warning("progress of report %s not read (cache unavailable: %s)", report_id, exc)
+        return None
     return ImportProgress(**data) if data else None
 
 
 def clear(report_id: int) -> None:
-    cache.delete(KEY.format(report_id))
+    try:
+        cache.delete(KEY.format(report_id))
+    except Exception as exc:
+        logger.warning("progress of report %s not cleared (cache unavailable: %s)", report_id, exc)

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from core.scoping import visible_to
-from reports import progress
+from reports import heartbeat, progress
 from reports.models import ReportLayout, VendorReport
 
 
@@ -22,7 +22,24 @@ def report_list(*, user: User | AnonymousUser) -> QuerySet[VendorReport]:
 
 
 def report_progress(report: VendorReport) -> dict:
-    """Status figures for the progress bar and the API: live while importing, final after."""
+    """Status figures for the progress bar and the API: live while importing, final after.
+
+    An import whose worker died shows "interrupted, retrying" (until the sweep's retry
+    starts it again); one whose task could not reach the broker "waiting for the task queue".
+    """
+    interrupted = heartbeat.interrupted(report)
+    if interrupted or report.dispatch_pending:
+        return {
+            "status": report.status,
+            "phase": "interrupted, retrying" if interrupted else "waiting for the task queue",
+            "percent": 0,
+            "rows_read": 0,
+            "rows_accepted": 0,
+            "rows_rejected": 0,
+            "rows_per_second": None,
+            "finished": False,
+            "interrupted": interrupted,
+        }
     live = progress.read(report.pk) if report.status == VendorReport.Status.PROCESSING else None
     if live is not None:
         return {
@@ -34,6 +51,7 @@ def report_progress(report: VendorReport) -> dict:
             "rows_rejected": live.rows_rejected,
             "rows_per_second": round(live.rows_per_second or 0, 1),
             "finished": False,
+            "interrupted": False,
         }
     finished = report.is_finished
     elapsed = (
@@ -50,4 +68,5 @@ def report_progress(report: VendorReport) -> dict:
         "rows_rejected": report.rows_rejected,
         "rows_per_second": round(report.rows_read / elapsed, 1) if elapsed else None,
         "finished": finished,
+        "interrupted": False,
     }

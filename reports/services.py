@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,15 +15,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from contracts.models import Contract, Process
 from core.catalogue import CATALOGUE
 from core.months import month_end, month_start, parse_month
-from core.tasks import enqueue_on_commit, start_on_commit
-from reports import progress
+from core.tasks import enqueue_on_commit, run_in_thread
+from reports import heartbeat, progress
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
 from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
 from reports.parsing import FileError, Layout, LayoutError, canonical_config, iter_raw_rows, parse_file, read_header
@@ -60,9 +62,28 @@ class DuplicateReportError(ValidationError):
 
 
 class FileTooLargeError(ValidationError):
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, what: str = "file") -> None:
         limit = settings.REPORT_MAX_UPLOAD_BYTES
-        super().__init__(f"The file is {size:,} bytes; the limit is {limit:,} bytes.", code="too_large")
+        super().__init__(f"The {what} is {size:,} bytes; the limit is {limit:,} bytes.", code="too_large")
+
+
+# A multipart body carries the file plus the form's other fields and boundaries.
+MULTIPART_ALLOWANCE_BYTES = 64 * 1024
+
+
+def check_declared_upload_size(content_length: str | None) -> None:
+    """Refuse an upload by its ``Content-Length``, before a byte of the body is read.
+
+    Django spools the whole body to disk before a view can look at the file, so the size
+    must be judged from the header. A chunked request has no ``Content-Length`` (Django
+    reads no body from it): the proxy in front must enforce the limit for those.
+    """
+    try:
+        declared = int(content_length or 0)
+    except ValueError:
+        declared = 0
+    if declared > settings.REPORT_MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE_BYTES:
+        raise FileTooLargeError(declared, what="upload")
 
 
 # --- layouts ---------------------------------------------------------------------------------
@@ -324,10 +345,38 @@ def report_submit(sub: ReportSubmission, *, enqueue: bool = True) -> VendorRepor
             )
         ) from None
     if enqueue:
-        from reports.tasks import import_report
-
-        start_on_commit(import_report, report.pk)  # off the request in the embedded mode too
+        # After the commit: a worker must never pick up a task for a row it cannot see yet.
+        transaction.on_commit(lambda: dispatch_import(report.pk))
     return report
+
+
+# Errors of a broker that is down or unreachable when a task is sent (kombu wraps the
+# transport's connection errors in its OperationalError; OSError for raw socket errors).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, OSError)
+
+
+def dispatch_import(report_id: int) -> bool:
+    """Send the import task of a queued report; ``False`` when the broker is unavailable.
+
+    An upload while the broker is down is kept, not refused: the report stays queued with
+    ``dispatch_pending`` set, the caller tells the uploader (202, "waiting for the task
+    queue"), and ``requeue_stalled_imports`` sends it once the broker is back.
+    """
+    from reports.tasks import import_report
+
+    if import_report.app.conf.task_always_eager and getattr(settings, "BACKGROUND_EAGER_TASKS", False):
+        # The embedded mode: off the request, on a thread of the web process, so the page
+        # can show the import moving (``core.tasks.start_on_commit``).
+        run_in_thread(import_report, report_id)
+        return True
+    try:
+        import_report.apply_async(args=[report_id])
+    except BROKER_ERRORS as exc:
+        logger.warning("import of report %s not sent, the broker is unavailable (%s); the sweep will", report_id, exc)
+        VendorReport.objects.filter(pk=report_id, status=VendorReport.Status.QUEUED).update(dispatch_pending=True)
+        return False
+    VendorReport.objects.filter(pk=report_id, dispatch_pending=True).update(dispatch_pending=False)
+    return True
 
 
 # --- importing -------------------------------------------------------------------------------
@@ -364,6 +413,8 @@ def report_import(report_id: int, *, listener: ProgressListener | None = None) -
         status=VendorReport.Status.PROCESSING,
         attempts=F("attempts") + 1,
         started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        dispatch_pending=False,
         updated_at=timezone.now(),
     )
     if not claimed:
@@ -378,7 +429,8 @@ def report_import(report_id: int, *, listener: ProgressListener | None = None) -
         )
     rejected = RejectedRows()
     try:
-        superseded = _load(report, rejected, listener)
+        with heartbeat.beating(report.pk):
+            superseded = _load(report, rejected, listener)
     except ImportFailedError as exc:
         return _finish_failed(report, str(exc), rejected=exc.rejected, read=exc.read)
     except (OperationalError, InterfaceError):
@@ -407,8 +459,10 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
     counts = _Counts()
     with transaction.atomic():
         # One import per contract at a time: supersede decisions must see each other's result.
+        # The contract's lock also serialises two deliveries of this task; the report's own
+        # row is left unlocked so the heartbeat (another connection) can stamp it.
         Contract.objects.select_for_update().filter(pk=report.contract_id).first()
-        locked = VendorReport.objects.select_for_update().get(pk=report.pk)
+        locked = VendorReport.objects.get(pk=report.pk)
         if locked.status != VendorReport.Status.PROCESSING:
             return None  # another delivery of this task finished it meanwhile
         newer = _newer_completed(report)
@@ -436,6 +490,7 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
             finished_at=timezone.now(),
             failure_reason="",
             rejected_rows_file=_store_rejected(report, rejected),
+            compliance_pending_since=timezone.now(),
             updated_at=timezone.now(),
         )
         _announce(report, superseded)
@@ -453,7 +508,13 @@ def _load_work_items(
     state = progress.ImportProgress(size=report.size, started=time.time())
     progress.publish(report.pk, state)  # "reading, 0 %" at once, before the first rows
     with work_item_writer(report) as writer:
-        for parsed in parse_file(handle, filename=report.original_name, layout=layout, period=report.period):
+        for parsed in parse_file(
+            handle,
+            filename=report.original_name,
+            layout=layout,
+            period=report.period,
+            max_xlsx_uncompressed_bytes=settings.REPORT_MAX_XLSX_UNCOMPRESSED_BYTES,
+        ):
             counts.read += 1
             if parsed.record is not None and not parsed.errors:
                 writer.write(parsed.raw.number, parsed.record, parsed.extras)
@@ -506,7 +567,12 @@ def _load_kpi_claims(report: VendorReport, layout: Layout, handle: IO[bytes], re
     first_row: dict[tuple[str, dt.date], int] = {}
     period = report.period
     for parsed in parse_file(
-        handle, filename=report.original_name, layout=layout, period=period, metric_codes=frozenset(CATALOGUE)
+        handle,
+        filename=report.original_name,
+        layout=layout,
+        period=period,
+        metric_codes=frozenset(CATALOGUE),
+        max_xlsx_uncompressed_bytes=settings.REPORT_MAX_XLSX_UNCOMPRESSED_BYTES,
     ):
         counts.read += 1
         record = parsed.record
@@ -705,7 +771,11 @@ def _store_rejected(report: VendorReport, rejected: RejectedRows) -> str:
 
 def _announce(report: VendorReport, superseded: list[VendorReport]) -> None:
     """Tell listeners (the compliance recompute) once the outcome has committed."""
-    transaction.on_commit(lambda: report_processed.send(VendorReport, report=report, superseded=superseded))
+    # Robust: a listener failing here (the broker down when the recompute is sent) must not
+    # turn a committed import into an error; compliance_pending_since lets the sweep resend it.
+    transaction.on_commit(
+        lambda: report_processed.send(VendorReport, report=report, superseded=superseded), robust=True
+    )
 
 
 # --- preview and housekeeping ---------------------------------------------------------------
@@ -736,7 +806,12 @@ def report_preview(
     rows: list[ParsedRow] = []
     try:
         for parsed in parse_file(
-            handle, filename=filename, layout=compiled, period=probe.period, metric_codes=frozenset(CATALOGUE)
+            handle,
+            filename=filename,
+            layout=compiled,
+            period=probe.period,
+            metric_codes=frozenset(CATALOGUE),
+            max_xlsx_uncompressed_bytes=settings.REPORT_MAX_XLSX_UNCOMPRESSED_BYTES,
         ):
             rows.append(parsed)
             if len(rows) >= limit:
@@ -747,23 +822,103 @@ def report_preview(
     return Preview(columns=columns, rows=rows)
 
 
-def requeue_stalled_imports(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> int:
-    """Send again the imports whose worker went away (no progress for ``older_than``).
+# Without a heartbeat (SQLite) a report is taken for stalled only after this long.
+STALE_WITHOUT_HEARTBEAT = dt.timedelta(minutes=15)
+# A queued report whose task was sent but not taken for this long: the message was lost.
+QUEUED_TOO_LONG = dt.timedelta(minutes=15)
+# A compliance recompute not finished this long after its import committed was lost.
+COMPLIANCE_LOST_AFTER = dt.timedelta(minutes=2)
 
-    The broker redelivers an unacknowledged task only after its visibility timeout; this
-    periodic sweep makes recovery independent of it. Safe because the import is idempotent.
+
+def stalled_imports(*, now: dt.datetime | None = None):
+    """Reports shown as processing whose import is dead: no heartbeat for a minute."""
+    now = now or timezone.now()
+    processing = VendorReport.objects.filter(status=VendorReport.Status.PROCESSING)
+    cutoff = now - heartbeat.STALE_AFTER
+    if heartbeat.supported():
+        return processing.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+    if heartbeat.in_process_only():  # the embedded mode: an import not running here is dead
+        return processing.filter(started_at__lt=cutoff).exclude(pk__in=heartbeat.running_here())
+    return processing.filter(updated_at__lt=now - STALE_WITHOUT_HEARTBEAT)
+
+
+def requeue_stalled_imports(*, now: dt.datetime | None = None) -> int:
+    """Recover what a dead worker or an unavailable broker left behind; returns how many.
+
+    - imports whose heartbeat stopped (the worker died): back to ``queued``, sent again
+      (the import is idempotent; ``REPORT_IMPORT_MAX_ATTEMPTS`` bounds the retries);
+    - queued imports whose task never reached the broker (``dispatch_pending``), or was
+      sent more than ``QUEUED_TOO_LONG`` ago and never taken: sent (again);
+    - completed imports whose compliance recompute never finished (a worker died after
+      the commit, or during the recompute): ``report_processed`` is sent again, and its
+      listeners redo the recompute (also idempotent).
+
+    Runs every 30 s from beat, and, without beat (the embedded mode), when the reports list
+    or a report page is viewed (``sweep_if_due``).
     """
-    from reports.tasks import import_report
-
-    cutoff = timezone.now() - older_than
+    now = now or timezone.now()
     count = 0
-    for report in VendorReport.objects.filter(
-        status__in=[VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING], updated_at__lt=cutoff
-    ):
-        state = progress.read(report.pk)
-        if state is not None and state.updated > cutoff.timestamp():
-            continue
-        VendorReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
-        import_report.delay(report.pk)
+    for report_id in list(stalled_imports(now=now).values_list("pk", flat=True)):
+        # Conditional: an import that beat (or finished) meanwhile is left alone.
+        if (
+            stalled_imports(now=now)
+            .filter(pk=report_id)
+            .update(status=VendorReport.Status.QUEUED, dispatch_pending=True, updated_at=now)
+        ):
+            logger.warning("import of report %s stopped beating (its worker died?); retrying it", report_id)
+    queued = VendorReport.objects.filter(status=VendorReport.Status.QUEUED).filter(
+        Q(dispatch_pending=True) | Q(updated_at__lt=now - QUEUED_TOO_LONG)
+    )
+    for report_id in list(queued.values_list("pk", flat=True)):
+        VendorReport.objects.filter(pk=report_id).update(updated_at=now)
+        if not dispatch_import(report_id):
+            break  # the broker is down: the next sweep tries again
+        count += 1
+    lost = VendorReport.objects.filter(
+        status=VendorReport.Status.COMPLETED, compliance_pending_since__lt=now - COMPLIANCE_LOST_AFTER
+    )
+    for report in lost:
+        VendorReport.objects.filter(pk=report.pk).update(compliance_pending_since=now)
+        logger.warning("the compliance recompute after report %s was lost; sending it again", report.pk)
+        try:
+            report_processed.send(VendorReport, report=report, superseded=[])
+        except BROKER_ERRORS as exc:
+            logger.warning("recompute after report %s not sent (%s); the next sweep tries again", report.pk, exc)
+            break
         count += 1
     return count
+
+
+def compliance_recomputed(report_id: int, *, started: dt.datetime) -> None:
+    """A listener finished the recompute after ``report_id``'s import (begun at ``started``).
+
+    Clears the pending mark unless the sweep re-sent the recompute after this one began.
+    """
+    VendorReport.objects.filter(pk=report_id, compliance_pending_since__lte=started).update(
+        compliance_pending_since=None
+    )
+
+
+_SWEEP_EVERY = dt.timedelta(seconds=30)
+_last_sweep: dt.datetime | None = None
+_sweep_lock = threading.Lock()
+
+
+def sweep_if_due() -> None:
+    """Run ``requeue_stalled_imports`` at most every 30 s, when tasks run in-process.
+
+    In the embedded mode there is no beat; viewing the reports list or a report page is
+    what brings a dead import back. Never fails the page that triggers it.
+    """
+    global _last_sweep
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return  # beat runs the sweep
+    now = timezone.now()
+    with _sweep_lock:
+        if _last_sweep is not None and now - _last_sweep < _SWEEP_EVERY:
+            return
+        _last_sweep = now
+    try:
+        requeue_stalled_imports(now=now)
+    except Exception:
+        logger.exception("the sweep of stalled imports failed")

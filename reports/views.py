@@ -1,6 +1,7 @@
 """Browser views: report upload with preview, live progress, report pages and layouts."""
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +45,45 @@ class VendorReportListView(ObjectListView):
     table_class = tables.VendorReportTable
     template_name = "reports/vendorreport_list.html"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        services.sweep_if_due()  # no beat in the embedded mode: recover dead imports here
+        return super().get(request, *args, **kwargs)
+
 
 class VendorReportDetailView(ObjectDetailView):
     model = VendorReport
     selector = staticmethod(selectors.report_list)
     template_name = "reports/vendorreport_detail.html"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        services.sweep_if_due()  # no beat in the embedded mode: recover dead imports here
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["progress"] = selectors.report_progress(self.object)
         context["supersedes"] = self.object.supersedes.all()
         return context
+
+
+def refuse_oversized_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark an upload view: ``UploadSizeLimitMiddleware`` answers 413 for a POST whose
+    ``Content-Length`` is over the limit, before anything (the CSRF check included) reads
+    the body."""
+    view.upload_size_limited = True  # type: ignore[attr-defined]  # copied outwards by @wraps
+    return view
+
+
+def upload_too_large(request: HttpRequest, message: str) -> HttpResponse:
+    """The 413 page (or, for the htmx preview, the preview panel) with the reason."""
+    if not request.user.is_authenticated:
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    if request.htmx:  # the preview panel
+        preview = services.Preview(columns=[], rows=[], file_error=message)
+        return render(request, "reports/_preview.html", {"preview": preview}, status=413)
+    messages.error(request, message)
+    form = _upload_form(request, bound=False)
+    return render(request, "reports/upload.html", {"form": form}, status=413)
 
 
 def _upload_form(request: HttpRequest, *, bound: bool = True) -> ReportUploadForm:
@@ -70,6 +99,7 @@ def _upload_form(request: HttpRequest, *, bound: bool = True) -> ReportUploadFor
 
 @login_required
 @permission_required("reports.add_vendorreport", raise_exception=True)
+@refuse_oversized_upload
 def report_upload(request: HttpRequest) -> HttpResponse:
     """Choose contract, period and layout, drop a file, optionally preview, then upload."""
     form = _upload_form(request)
@@ -85,8 +115,14 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            report.refresh_from_db()
-            if report.status in (VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING):
+            report.refresh_from_db()  # in the embedded mode the import has already run
+            if report.dispatch_pending:
+                messages.warning(
+                    request,
+                    f"Uploaded {report.original_name}; the task queue is unavailable, so the import is queued "
+                    "and starts as soon as it is back.",
+                )
+            elif report.status in (VendorReport.Status.QUEUED, VendorReport.Status.PROCESSING):
                 messages.success(request, f"Uploaded {report.original_name}; the import has started.")
             elif report.status == VendorReport.Status.COMPLETED:
                 messages.success(request, f"Uploaded and imported {report.original_name}.")
@@ -135,6 +171,7 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
 @login_required
 @permission_required("reports.add_vendorreport", raise_exception=True)
 @require_POST
+@refuse_oversized_upload
 def report_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the first rows of the chosen file as the import would read them."""
     form = _upload_form(request)

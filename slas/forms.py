@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from core.filtersets import MonthField
+from core.forms import BoundedJSONField
 from slas.models import ServiceLevel
 from slas.periods import MonthWindow
 
@@ -26,6 +27,7 @@ class ServiceLevelForm(forms.ModelForm):
             "credit_allocation_percent",
             "minimum_sample_size",
         ]
+        field_classes = {"parameters": BoundedJSONField}
         widgets = {"parameters": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "parameters": 'JSON. Service level: {"threshold_seconds": 20}; turnaround: {"hours": 24}; '

@@ -61,6 +61,11 @@ def recompute_after_import(sender: Any, report: Any, superseded: Any = (), **kwa
     from slas.tasks import recompute_for_report
 
     if not getattr(settings, "SLA_RECOMPUTE_ON_IMPORT", True):
+        from django.utils import timezone
+
+        from reports.services import compliance_recomputed
+
+        compliance_recomputed(report.pk, started=timezone.now())  # the bulk loader recomputes
         return
     if report.status == VendorReport.Status.FAILED:
         return

@@ -2,14 +2,23 @@
 
 from celery import shared_task
 from django.db import DatabaseError
+from django.utils import timezone
 
+from reports.services import compliance_recomputed
 from slas import services
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)
 def recompute_for_report(report_id: int, superseded_ids: list[int] | None = None) -> int:
-    """Recompute the months a completed import changed, and those depending on them (idempotent)."""
-    return services.recompute_for_report(report_id, superseded_ids or ())
+    """Recompute the months a completed import changed, and those depending on them (idempotent).
+
+    Then clears the report's "compliance pending" mark, which the reports sweep watches to
+    send a recompute again that a dying worker lost.
+    """
+    started = timezone.now()
+    count = services.recompute_for_report(report_id, superseded_ids or ())
+    compliance_recomputed(report_id, started=started)
+    return count
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)

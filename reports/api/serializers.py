@@ -115,6 +115,7 @@ class ProgressSerializer(serializers.Serializer):
     rows_rejected = serializers.IntegerField()
     rows_per_second = MeasureField(decimal_places=1, allow_null=True)
     finished = serializers.BooleanField()
+    interrupted = serializers.BooleanField(help_text="The import was interrupted (its worker died) and is retried.")
 
 
 class VendorReportSerializer(serializers.ModelSerializer):
@@ -158,6 +159,7 @@ class VendorReportSerializer(serializers.ModelSerializer):
             "reinstated_at",
             "file_url",
             "rejected_rows_url",
+            "dispatch_pending",
         ]
         read_only_fields = fields
 

@@ -1,6 +1,5 @@
 """REST endpoints: report layouts, and vendor reports (upload, status, files)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -100,11 +99,10 @@ class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.Retriev
         },
     )
     def create(self, request, *args, **kwargs):
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > settings.REPORT_MAX_UPLOAD_BYTES + 64 * 1024:
-            raise PayloadTooLarge(
-                f"The upload is {declared:,} bytes; the limit is {settings.REPORT_MAX_UPLOAD_BYTES:,}."
-            )
+        try:
+            services.check_declared_upload_size(request.META.get("CONTENT_LENGTH"))
+        except services.FileTooLargeError as exc:
+            raise PayloadTooLarge(exc.messages[0]) from exc
         upload = report_serializers.VendorReportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
@@ -134,7 +132,13 @@ class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.Retriev
             raise DuplicateReport(body) from exc
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        report.refresh_from_db()
         body = self.get_serializer(report).data
+        if report.dispatch_pending:
+            body["detail"] = (
+                "The report is stored and queued, but the task queue is unavailable: the import starts as soon "
+                "as it is back (the sweep retries every 30 seconds). Do not upload it again."
+            )
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
 
     @extend_schema(

@@ -42,6 +42,7 @@ from typing import IO, Any
 import ijson
 import openpyxl
 
+from core.jsondepth import MAX_JSON_DEPTH, JsonDepthScanner, JsonTooDeepError, check_json_depth
 from reports.parsing.layout import Layout
 from reports.parsing.types import FileError, RawRow
 
@@ -51,7 +52,15 @@ if not openpyxl.DEFUSEDXML:  # pragma: no cover - depends on the environment
     raise ImportError("openpyxl must use defusedxml to read vendor XLSX files: install defusedxml")
 
 ROW_PROBLEM = "__row_problem__"
-DEFAULT_MAX_XLSX_UNCOMPRESSED_BYTES = 500_000_000
+DEFAULT_MAX_XLSX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+# What one row may cost, whatever the file says: an import or a preview then allocates at
+# most about one row's worth at a time (a few MB), so no upload can exhaust a worker or the
+# web server. Real rows are a few hundred bytes and a few dozen columns.
+MAX_COLUMNS = 1000
+MAX_LINE_CHARS = 1 << 20  # one CSV/TSV line, in characters (a quoted cell may span lines)
+MAX_ROW_BYTES = 1 << 20  # one NDJSON line, or one element of a JSON array, in bytes
+MAX_CELL_CHARS = 128 * 1024  # one CSV cell (the csv module's default field limit, set explicitly)
+csv.field_size_limit(MAX_CELL_CHARS)
 MAX_COMPRESSION_RATIO = 100
 # Small members legitimately compress very well (a styles part of repeated XML); the ratio
 # test is for members large enough to hurt when inflated.
@@ -118,6 +127,8 @@ class RawReader:
         self._rows: Iterator[RawRow] = itertools.chain((first,), self._source)
 
     def _check_columns(self) -> None:
+        if len(self.columns) > MAX_COLUMNS:
+            raise FileError(f"the header has {len(self.columns):,} columns; at most {MAX_COLUMNS:,} are read")
         present = set(self.columns)
         missing = [c for c in self.layout.ordered_required_columns() if c not in present]
         if missing:
@@ -365,10 +376,11 @@ def _csv_rows(text: io.TextIOWrapper, layout: Layout) -> Iterator[Any]:
     header_line = ""
     seen_content = False
     while True:
-        line = text.readline()
+        line = text.readline(MAX_LINE_CHARS + 1)
         if not line:
             break
         line_number += 1
+        _check_line_length(line, line_number)
         if line.strip("\r\n\t \ufeff"):
             seen_content = True
             if line_number >= layout.header_row:
@@ -387,7 +399,11 @@ def _csv_rows(text: io.TextIOWrapper, layout: Layout) -> Iterator[Any]:
         best = max(counts.values())
         delimiter = next(d for d in CANDIDATE_DELIMITERS if counts[d] == best) if best else ","
     base = line_number - 1  # csv.reader counts lines from the header line
-    reader = csv.reader(itertools.chain((header_line,), text), delimiter=delimiter, quotechar=layout.quotechar)
+    reader = csv.reader(
+        itertools.chain((header_line,), _bounded_lines(text, line_number)),
+        delimiter=delimiter,
+        quotechar=layout.quotechar,
+    )
     try:
         header = _header_names(next(reader))
         _check_delimiter(header, delimiter, layout)
@@ -422,6 +438,27 @@ def _csv_rows(text: io.TextIOWrapper, layout: Layout) -> Iterator[Any]:
             f"the file cannot be split into fields near line {near} ({exc}); check the quoting "
             f"(quote character {layout.quotechar})"
         ) from None
+
+
+def _check_line_length(line: str, number: int) -> None:
+    if len(line) > MAX_LINE_CHARS:
+        raise FileError(
+            f"line {number} is longer than {MAX_LINE_CHARS:,} characters; is this a text file with one row per line?"
+        )
+
+
+def _bounded_lines(text: io.TextIOWrapper, number: int) -> Iterator[str]:
+    """The remaining lines of ``text``, refusing one longer than ``MAX_LINE_CHARS``.
+
+    Iterating a text file reads a whole line whatever its length; a file without line
+    breaks would be read into memory at once.
+    """
+    readline = text.readline
+    while line := readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            _check_line_length(line, number)
+        yield line
 
 
 def _check_delimiter(header: list[str], delimiter: str, layout: Layout) -> None:
@@ -469,8 +506,8 @@ def check_xlsx_archive(binary: IO[bytes], max_uncompressed_bytes: int) -> None:
     total = sum(m.file_size for m in members)
     if total > max_uncompressed_bytes:
         raise FileError(
-            f"the XLSX file is too large once unpacked ({total / 1e6:.0f} MB, the limit is "
-            f"{max_uncompressed_bytes / 1e6:.0f} MB); split it or send CSV"
+            f"the XLSX file is too large once unpacked ({total:,} bytes, the limit is "
+            f"{max_uncompressed_bytes:,} bytes); split it or send CSV"
         )
     for member in members:
         if member.file_size >= RATIO_CHECK_MIN_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
@@ -566,6 +603,33 @@ class _Replay:
         return self._rest.read(size)
 
 
+class _BoundedJson:
+    """Hands the bytes of a JSON array to ijson only after checking their nesting depth.
+
+    ijson never sees a byte nested deeper than ``MAX_JSON_DEPTH`` (its memory grows with
+    the square of the depth), nor more than about ``MAX_ROW_BYTES`` of one element.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._scanner = JsonDepthScanner(MAX_JSON_DEPTH)
+        self._inside = 0  # bytes read since the scan last stood between two elements
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(_CHUNK if size is None or size < 0 else min(size, _CHUNK))
+        try:
+            at_top = self._scanner.feed(data)
+        except JsonTooDeepError as exc:
+            raise FileError(f"{exc}; a report is an array of flat objects") from None
+        self._inside = 0 if at_top else self._inside + len(data)
+        if self._inside > MAX_ROW_BYTES:
+            raise FileError(
+                f"an element of the JSON array near byte {self._scanner.offset:,} is larger than "
+                f"{MAX_ROW_BYTES:,} bytes; each element must be one row"
+            )
+        return data
+
+
 def _kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -606,7 +670,7 @@ def _json_source(binary: IO[bytes]) -> Iterator[Any]:
         raise FileError(
             f"a JSON report must be an array of objects ([{{...}}, {{...}}]); this file starts with {found}"
         )
-    stream = _Replay(head.removeprefix(codecs.BOM_UTF8), binary)
+    stream = _BoundedJson(_Replay(head.removeprefix(codecs.BOM_UTF8), binary))
     count = 0
     try:
         for count, item in enumerate(ijson.items(stream, "item", use_float=True), start=1):
@@ -630,11 +694,17 @@ def _json_source(binary: IO[bytes]) -> Iterator[Any]:
 def _ndjson_source(binary: IO[bytes]) -> Iterator[Any]:
     """Yields the keys of the first object, then one RawRow per non-blank line."""
     header_sent = False
-    for number, line in enumerate(iter(binary.readline, b""), start=1):
+    for number, line in enumerate(iter(lambda: binary.readline(MAX_ROW_BYTES + 1), b""), start=1):
         if number == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
+        if len(line) > MAX_ROW_BYTES:
+            raise FileError(f"line {number} is longer than {MAX_ROW_BYTES:,} bytes; each line must be one row")
         if not line.strip():
             continue
+        try:
+            check_json_depth(line)
+        except JsonTooDeepError as exc:
+            raise FileError(f"line {number}: {exc}; each line must be one flat object") from None
         try:
             item = json.loads(line)
         except UnicodeDecodeError:
