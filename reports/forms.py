@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 from contracts.models import Contract, Process
 from core.forms import BoundedJSONField
 from core.jsondepth import JsonTooDeepError, check_json_depth
-from core.months import parse_month
 from reports import services
 from reports.models import ReportKind, ReportLayout
 from reports.parsing.layout import (
@@ -109,22 +108,6 @@ class ReportUploadForm(forms.Form):
             return contracts.filter(pk=int(value)).first()
         except (TypeError, ValueError):
             return None
-
-    def clean_month(self) -> str:
-        # The picker's bounds, checked on the server too (the browser's min/max is advice only).
-        month = self.cleaned_data.get("month")
-        if not month or self.contract is None:
-            return month
-        try:
-            first_day = parse_month(month)
-        except ValueError:
-            return month  # clean() names the format
-        if not self.contract.start_date.replace(day=1) <= first_day <= self.contract.end_date:
-            first, last = _term_months(self.contract)
-            raise forms.ValidationError(
-                f"{first_day:%Y-%m} is outside the term of contract {self.contract.reference} ({first} to {last})."
-            )
-        return month
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -315,8 +298,9 @@ class ReportLayoutForm(forms.ModelForm):
         raw = self._raw("config")
         if isinstance(raw, str):
             try:
+                check_json_depth(raw.encode("utf-8", "surrogatepass"))  # json.loads recurses per level
                 raw = json.loads(raw)
-            except json.JSONDecodeError:
+            except (JsonTooDeepError, json.JSONDecodeError):
                 raw = None
         if isinstance(raw, dict):
             return raw

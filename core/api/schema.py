@@ -27,6 +27,7 @@ ERROR_DESCRIPTIONS = {
     "400": "Invalid input: a request field or query parameter (named in `errors`) was refused.",
     "401": "Not signed in: send `Authorization: Token <key>` or a session cookie.",
     "403": "Signed in, but the user's role does not allow this.",
+    "429": "Too many requests: wait the seconds the `Retry-After` header names.",
     "404": "No such object, or not visible to this user.",
     "415": "The request body's content type is not accepted here.",
 }
@@ -48,6 +49,8 @@ class ErrorDocumentingAutoSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
+        if getattr(self.view, "throttle_classes", None):
+            codes.append("429")
         return codes
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
