@@ -370,7 +370,7 @@ def dispatch_import(report_id: int) -> bool:
         run_in_thread(import_report, report_id)
         return True
     try:
-        import_report.apply_async(args=[report_id])
+        import_report.apply_async(args=(report_id,))
     except BROKER_ERRORS as exc:
         logger.warning("import of report %s not sent, the broker is unavailable (%s); the sweep will", report_id, exc)
         VendorReport.objects.filter(pk=report_id, status=VendorReport.Status.QUEUED).update(dispatch_pending=True)

@@ -14,7 +14,7 @@ Responses a view documents itself (a 409 with ``DuplicateError``, a 413 for uplo
 """
 
 import inspect
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc, get_view_model
@@ -34,7 +34,7 @@ ERROR_DESCRIPTIONS = {
 
 
 class ErrorDocumentingAutoSchema(AutoSchema):
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature, not DRF's
         """The action's docstring, else the view's own: never a base class's (developer notes)."""
         action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
         own = type(self.view).__dict__.get("__doc__")
@@ -53,7 +53,7 @@ class ErrorDocumentingAutoSchema(AutoSchema):
             codes.append("429")
         return codes
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
