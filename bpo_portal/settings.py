@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.requeue_stalled_imports",
         "schedule": 30,
     },
+    # A recompute run whose worker died (or whose task was lost) is queued again.
+    "resume-unfinished-recompute-runs": {
+        "task": "slas.tasks.resume_unfinished_runs",
+        "schedule": 60,
+    },
 }
 
 # Import progress travels through the cache: Redis whenever there is a Redis broker (so the

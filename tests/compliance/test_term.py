@@ -416,3 +416,28 @@ def test_editing_in_the_browser_recomputes_and_names_who(
     assert run.requested_by == ops_user and "minimum level: 70 → 85" in run.reason
     page = client.get(response.url).content.decode()
     assert "Service level changed by ops-user" in page
+
+
+def test_a_recompute_run_lost_in_flight_is_queued_again_and_finishes(
+    contract_1999, imported, django_capture_on_commit_callbacks
+):
+    """A run recorded but never finished (its worker died) is picked up by the minute sweep."""
+    from django.utils import timezone
+
+    imported(contract_1999, _calls_1999([5] * 10), period=FEB_1999)
+    lost = RecomputeRun.objects.create(
+        contract=contract_1999,
+        trigger=RecomputeRun.Trigger.MANUAL,
+        reason="its worker was killed",
+        first_month=dt.date(1999, 1, 1),
+        last_month=dt.date(1999, 12, 1),
+    )
+    RecomputeRun.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=5))
+    fresh = RecomputeRun.objects.create(contract=contract_1999, trigger=RecomputeRun.Trigger.MANUAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resume_unfinished_runs() == 1  # the fresh one may still be running
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.finished_at is not None and fresh.finished_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resume_unfinished_runs() == 0
