@@ -95,11 +95,16 @@ def contract_savings_panel(request: HttpRequest, contract: Any) -> dict[str, Any
         return None
     results = selectors.savings_list(user=request.user).filter(contract=contract)
     recent = list(results.order_by("-period")[:12])[::-1]
+    # "Year to date" is the year of the latest month with figures, not today's year: a
+    # contract may have ended in 1999.
+    latest = results.filter(status=SavingsResult.Status.OK).order_by("-period").values_list("period", flat=True).first()
     return {
         "contract": contract,
         "reporting_currency": settings.REPORTING_CURRENCY,
         "months": recent,
         "totals": selectors.savings_totals(results),
+        "year": latest.year if latest else None,
+        "year_totals": selectors.savings_totals(results.filter(period__year=latest.year)) if latest else None,
         "chart": {
             **monthly_series(results.filter(period__in=[r.period for r in recent])),
             "script_id": f"savings-chart-{contract.pk}",
