@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from core.views import ObjectListView, ObjectViews
 from savings import exports, filtersets, forms, selectors, services, tables
 from savings.models import ExchangeRate, SavingsResult
+from slas.views import contract_page_window
 
 MAX_RATE_FILE_BYTES = 1024 * 1024
 
@@ -94,7 +95,8 @@ def contract_savings_panel(request: HttpRequest, contract: Any) -> dict[str, Any
     if not request.user.has_perm("savings.view_savingsresult"):
         return None
     results = selectors.savings_list(user=request.user).filter(contract=contract)
-    recent = list(results.order_by("-period")[:12])[::-1]
+    window, _ = contract_page_window(request, contract)  # the period the page's picker shows
+    recent = list(results.filter(period__range=(window.first, window.last)).order_by("period"))
     # "Year to date" is the year of the latest month with figures, not today's year: a
     # contract may have ended in 1999.
     latest = results.filter(status=SavingsResult.Status.OK).order_by("-period").values_list("period", flat=True).first()

@@ -4,10 +4,20 @@ Money is a decimal string with its currency beside it (``reporting_currency``), 
 rest of the API; the rate used for each currency is listed in ``rates``.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
 from savings.models import ExchangeRate, SavingsResult
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "1999-02"})
+class MonthSerializerField(serializers.DateField):
+    """A calendar month as ``YYYY-MM`` (what the ``period_from``/``period_to`` filters take)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m", **kwargs)  # type: ignore[arg-type]
+
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True, "read_only": True, "allow_null": True}
 
@@ -16,7 +26,7 @@ class SavingsResultSerializer(serializers.ModelSerializer):
     contract = serializers.CharField(source="contract.reference", read_only=True)
     contract_id = serializers.IntegerField(read_only=True)
     provider = serializers.CharField(source="contract.provider.name", read_only=True)
-    month = serializers.DateField(source="period", format="%Y-%m", read_only=True)
+    month = MonthSerializerField(source="period", read_only=True)
     currency = serializers.CharField(source="reporting_currency", read_only=True)
     baseline_cost = serializers.DecimalField(**MONEY)
     outsourced_cost = serializers.DecimalField(**MONEY)
