@@ -181,7 +181,7 @@ CONTRACTS = [
         {"fte_rate": "2150", "fte_count": "3"},
         19,
         24,
-        False,
+        True,
         "10",
         False,
     ),
@@ -312,7 +312,7 @@ BUSINESS_CASES: dict[str, tuple[str, int, str, str, str, int]] = {
 # Price fields that are not per unit of work: they scale with --rows like the volumes do.
 SCALED_PRICES = {"fixed_monthly_fee", "fte_count"}
 LOSING_CONTRACT = "MSA-2025-008"
-# Notice is due within 90 days of today: the contract ends at the end of the fifth month from now.
+# Notice is due within 90 days of today (else it renews itself): it ends at the end of the fifth month from now.
 NOTICE_WINDOW_CONTRACT = "MSA-2025-002"
 # The vendor's invoice for last month is 12 % above what the contract's prices give.
 OVER_INVOICED_CONTRACT, OVER_INVOICE_FACTOR = "MSA-2025-007", D("1.12")
