@@ -37,6 +37,15 @@ def process_baselines(contract: Contract) -> dict[int, list[computation.Baseline
     return baselines
 
 
+def expected_shares(contract: Contract) -> dict[int, Decimal]:
+    """Each process's weight in the business case's expected volume: its own expected monthly
+    volume, or the same weight for every process when none has one."""
+    expected = dict(contract.processes.values_list("pk", "expected_monthly_volume"))
+    if not any(expected.values()):
+        return {pk: Decimal(1) for pk in expected}
+    return {pk: Decimal(volume or 0) for pk, volume in expected.items()}
+
+
 class RateTable:
     """Exchange rates to the reporting currency, read once per recomputation."""
 
@@ -76,6 +85,7 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
     if not wanted:
         return []
     baselines = process_baselines(contract)
+    shares = expected_shares(contract)
     currencies = {contract.currency} | {b.currency for bs in baselines.values() for b in bs}
     rates = RateTable(currencies)
     statements = {s.period: s for s in CreditStatement.objects.filter(contract=contract, period__in=wanted)}
@@ -86,7 +96,7 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
             period=month,
             **_stored_fields(
                 computation.month_savings(
-                    contract_month(contract, month, statements.get(month), baselines),
+                    contract_month(contract, month, statements.get(month), baselines, shares),
                     reporting_currency=settings.REPORTING_CURRENCY,
                     rate=rates,
                 ),
@@ -110,6 +120,7 @@ def contract_month(
     month: dt.date,
     statement: CreditStatement | None,
     baselines: dict[int, list[computation.Baseline]],
+    shares: dict[int, Decimal] | None = None,
 ) -> computation.ContractMonth:
     """The computation's view of one contract-month, from the contract and the month's statement."""
     last_day = month_end(month)
@@ -119,6 +130,7 @@ def contract_month(
             process_id=process_id,
             volume=volumes.get(str(process_id)),
             baseline=computation.baseline_for(process_baselines_list, last_day),
+            expected_share=(shares or {}).get(process_id, Decimal(1)),
         )
         for process_id, process_baselines_list in sorted(baselines.items())
     ]
