@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceLevelKindEnum": "slas.models.ServiceLevel.Kind",
         "CertificationKindEnum": "vendors.models.Certification.Kind",
         "ComplianceStatusEnum": "slas.models.ComplianceStatus",
+        "DocumentKindEnum": "documents.models.Document.Kind",
     },
 }
 
