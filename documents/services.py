@@ -111,16 +111,15 @@ def document_upload(submission: DocumentUpload) -> Document:
     existing = _existing(document)
     if existing is not None:
         raise DuplicateDocumentError(existing)
-    document.file.name = "pending"  # set for full_clean; the real file is saved below
-    document.full_clean()
+    document.full_clean(exclude=["file"])  # the file is stored below, once the row is known to be valid
     document._history_user = submission.user  # type: ignore[attr-defined]  # simple-history's hook
     try:
         with transaction.atomic():
             document.file.save(original_name, upload, save=False)
             document.save()
-    except IntegrityError:
-        document.file.delete(save=False)
-        existing = _existing(document)
+    except Exception as exc:
+        document.file.delete(save=False)  # no stored file without its row
+        existing = _existing(document) if isinstance(exc, IntegrityError) else None
         if existing is not None:  # uploaded by another request at the same moment
             raise DuplicateDocumentError(existing) from None
         raise
