@@ -140,6 +140,25 @@ def test_the_database_refuses_a_document_of_both_or_neither(contract):
         )
 
 
+def test_the_database_refuses_the_same_file_twice_on_one_object(contract):
+    """What answers 409 when two requests upload the same file at the same moment."""
+    fields = {"title": "x", "file": "x", "sha256": "2" * 64, "size": 1}
+    Document.objects.create(contract=contract, **fields)
+    Document.objects.create(provider=contract.provider, **fields)  # another object: allowed
+    with pytest.raises(IntegrityError):
+        Document.objects.create(contract=contract, **fields)
+
+
+def test_the_list_filters_by_kind_and_validity(ops_api, contract):
+    for name, kind, until in (("iso.pdf", "certificate", "1999-12-31"), ("pci.pdf", "certificate", "2030-01-01")):
+        _api_upload(ops_api, name, pdf(name), provider=contract.provider_id, kind=kind, valid_until=until)
+    _api_upload(ops_api, "msa.pdf", pdf("msa"), contract=contract.pk, kind="signed_contract")
+    valid = ops_api.get("/api/v1/documents/?kind=certificate&valid_on=2026-11-29").json()["results"]
+    assert [d["title"] for d in valid] == ["pci"]
+    assert ops_api.get("/api/v1/documents/?kind=certificate").json()["count"] == 2
+    assert ops_api.get("/api/v1/documents/?valid_on=someday").status_code == 400
+
+
 # --- refused files -----------------------------------------------------------------------
 
 
