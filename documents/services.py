@@ -133,8 +133,8 @@ def _existing(document: Document) -> Document | None:
 
 def document_delete(document: Document, *, user: User | None = None) -> None:
     """Delete a document and, once the deletion is committed, its stored file."""
-    stored = document.file
+    storage, name = document.file.storage, document.file.name
     document._history_user = user  # type: ignore[attr-defined]  # simple-history's hook
     model_delete(document)
-    if stored:
-        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

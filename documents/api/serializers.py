@@ -65,8 +65,10 @@ class DocumentUploadSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:  # only the contracts and providers the user may see
-            self.fields["contract"].queryset = contract_list(user=request.user)
-            self.fields["provider"].queryset = provider_list(user=request.user)
+            contract: Any = self.fields["contract"]  # a manager descriptor to the stubs
+            provider: Any = self.fields["provider"]
+            contract.queryset = contract_list(user=request.user)
+            provider.queryset = provider_list(user=request.user)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("contract")) == bool(attrs.get("provider")):
