@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "core",
     "vendors",
     "contracts",
+    "documents",
     "reports",
     "slas",
     "savings",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Its process_view runs before the CSRF check, which reads the body: an oversized upload is refused unread.
     "reports.middleware.UploadSizeLimitMiddleware",
+    "documents.middleware.DocumentUploadSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -256,6 +258,8 @@ REPORTING_CURRENCY = env("REPORTING_CURRENCY", default="USD")
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)
 # What an XLSX (a zip) may declare once unpacked, checked before openpyxl inflates anything.
 REPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int("REPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=500 * 1024 * 1024)
+# Documents (signed contracts, amendments, certificates) attached to contracts and providers.
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 REPORT_IMPORT_MAX_ATTEMPTS = env.int("REPORT_IMPORT_MAX_ATTEMPTS", default=3)
 # Uploads stream to a temporary file above this size instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -315,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceLevelKindEnum": "slas.models.ServiceLevel.Kind",
         "CertificationKindEnum": "vendors.models.Certification.Kind",
         "ComplianceStatusEnum": "slas.models.ComplianceStatus",
+        "DocumentKindEnum": "documents.models.Document.Kind",
     },
 }
 
