@@ -12,10 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from contracts.models import CURRENCY_CHOICES
 from core.views import ObjectListView, ObjectViews
 from savings import exports, filtersets, forms, selectors, services, tables
 from savings.models import ExchangeRate, SavingsResult
@@ -62,12 +64,13 @@ class SavingsListView(ObjectListView):
     table_class = tables.SavingsResultTable
     template_name = "savings/savings_list.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
             if not filterset.is_valid():
-                return HttpResponse(f"Invalid filter: {filterset.errors.as_text()}", status=400)
+                problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+                return HttpResponse(f"Invalid filter: {problems}", status=400)
             results = filterset.qs
             if export == "csv":
                 response = HttpResponse(exports.as_csv(results), content_type="text/csv")
@@ -143,7 +146,7 @@ def parse_rates_csv(content: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     missing = {"date", "currency", "rate"} - {(name or "").strip().lower() for name in reader.fieldnames or []}
     if missing:
         return [], [f"Missing column(s): {', '.join(sorted(missing))}. The header must name date, currency, rate."]
-    valid_currencies = {code for code, _ in ExchangeRate._meta.get_field("currency").choices}
+    valid_currencies = {code for code, _ in CURRENCY_CHOICES}
     rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
