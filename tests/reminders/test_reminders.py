@@ -380,3 +380,13 @@ def test_the_command_takes_today(capsys):
     assert len(mail.outbox) == 1
     with pytest.raises(CommandError, match="not a date"):
         call_command("send_reminders", "--today", "1999-13-01")
+
+
+def test_the_contract_page_shows_its_owner_and_open_reminders(reminder, ops_user):
+    contract = reminder.contract
+    contract.owner = UserFactory(username="carla", email="carla@example.com")
+    contract.save()
+    page = _browser(ops_user).get(f"/contracts/{contract.pk}/").content.decode()
+    assert "Owner: carla (carla@example.com)" in page
+    assert "Notice deadline of DASH-1 in 90 days" in page
+    assert "procurement@example.com" in page
