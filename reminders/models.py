@@ -47,7 +47,7 @@ class Reminder(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["acknowledged_at", "due_on", "kind"]
+        ordering = ["due_on", "kind", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(contract__isnull=False, certification__isnull=True)

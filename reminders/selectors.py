@@ -1,15 +1,16 @@
 """Reads of reminders, scoped to the requesting user."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from core.scoping import visible_to
 from reminders.models import Reminder
 
 
 def reminder_list(*, user: User | AnonymousUser) -> QuerySet[Reminder]:
+    """Open reminders first, then by deadline."""
     queryset = Reminder.objects.select_related("provider", "contract", "certification", "acknowledged_by").order_by(
-        "acknowledged_at", "due_on", "kind", "pk"
+        F("acknowledged_at").asc(nulls_first=True), "due_on", "kind", "pk"
     )
     return visible_to(queryset, user, provider_path="provider")
 

@@ -390,3 +390,13 @@ def test_the_contract_page_shows_its_owner_and_open_reminders(reminder, ops_user
     assert "Owner: carla (carla@example.com)" in page
     assert "Notice deadline of DASH-1 in 90 days" in page
     assert "procurement@example.com" in page
+
+
+def test_open_reminders_are_listed_first(ops_api, ops_user):
+    for reference in ("ORD-1", "ORD-2"):
+        _contract(reference=reference, end_date=D(1999, 12, 31), notice_period_days=90)
+    services.send_reminders(today=TODAY)
+    first = Reminder.objects.get(contract__reference="ORD-1")
+    services.reminder_acknowledge(first, user=ops_user)
+    listed = ops_api.get("/api/v1/reminders/").json()["results"]
+    assert [r["contract"] for r in listed] == ["ORD-2", "ORD-1"]
