@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reports",
     "slas",
     "savings",
+    "reminders",
     "overview",
 ]
 
@@ -225,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "slas.tasks.resume_unfinished_runs",
         "schedule": 60,
     },
+    # Deadline reminders (notice, contract end, certification expiry, missing report): each sent once.
+    "send-reminders": {
+        "task": "reminders.tasks.send_reminders",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # Import progress travels through the cache: Redis whenever there is a Redis broker (so the
@@ -251,6 +257,19 @@ CACHES = {
 # --- Savings --------------------------------------------------------------------------------
 # Every amount is converted to this currency (exchange rates: /savings/rates/, /api/v1/exchange-rates/).
 REPORTING_CURRENCY = env("REPORTING_CURRENCY", default="USD")
+
+# --- Reminders --------------------------------------------------------------------------------
+# Days before each deadline a reminder goes out (each threshold once; a run sends only the
+# tightest one reached; an empty list turns that kind off). The notice deadline is the
+# contract's end date minus its notice period.
+REMINDER_NOTICE_DAYS = tuple(env.list("REMINDER_NOTICE_DAYS", cast=int, default=[90, 60, 30]))
+REMINDER_CONTRACT_END_DAYS = tuple(env.list("REMINDER_CONTRACT_END_DAYS", cast=int, default=[30]))
+REMINDER_CERTIFICATION_DAYS = tuple(env.list("REMINDER_CERTIFICATION_DAYS", cast=int, default=[60, 30]))
+# From this day of a month on, a contract in force last month without a completed report
+# covering it (for each of its processes) gets a "report missing" reminder; 0 turns these off.
+REMINDER_REPORT_DUE_DAY = env.int("REMINDER_REPORT_DUE_DAY", default=10)
+# Addresses every reminder goes to besides the contract's owner (comma-separated).
+REMINDER_RECIPIENTS = env.list("REMINDER_RECIPIENTS", default=[])
 
 # --- Vendor reports ---------------------------------------------------------------------------
 # Both in bytes. Uploads are refused by their Content-Length first (413, before the body is

@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("slas.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("savings.api.urls")),
+    path("", include("reminders.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("slas.urls")),
     path("", include("reports.urls")),
     path("", include("savings.urls")),
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

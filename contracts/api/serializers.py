@@ -1,5 +1,6 @@
 """API representations of categories, processes and contracts."""
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
@@ -43,6 +44,13 @@ class ContractSerializer(ValidatedModelSerializer):
     notice_deadline = serializers.DateField(read_only=True)
     provider = LookupRelatedField(queryset=Provider.objects.all(), slug_field="name")
     processes = LookupRelatedField(queryset=Process.objects.all(), slug_field="name", many=True)
+    owner = LookupRelatedField(
+        queryset=User.objects.all(),
+        slug_field="username",
+        allow_null=True,
+        required=False,
+        help_text="Who looks after the contract (id or user name); deadline reminders are emailed to them.",
+    )
 
     class Meta:
         model = Contract
@@ -59,6 +67,7 @@ class ContractSerializer(ValidatedModelSerializer):
             "auto_renew",
             "notice_period_days",
             "notice_deadline",
+            "owner",
             "status",
             "currency",
             "pricing_model",
