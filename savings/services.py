@@ -88,9 +88,8 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
             reporting_currency=settings.REPORTING_CURRENCY,
             rate=rates,
         )
-        result, _ = SavingsResult.objects.update_or_create(
-            contract=contract, period=month, defaults=_stored_fields(figures, now)
-        )
+        defaults = {**_stored_fields(figures, now), **invoice_fields(contract, statements.get(month))}
+        result, _ = SavingsResult.objects.update_or_create(contract=contract, period=month, defaults=defaults)
         stored.append(result)
     return stored
 
@@ -128,6 +127,29 @@ def contract_month(
         expected_monthly_volume=contract.expected_monthly_volume,
         expected_savings_percent=contract.expected_savings_percent,
     )
+
+
+def invoice_fields(contract: Contract, statement: CreditStatement | None) -> dict:
+    """The month's invoiced amount against its computed charges (contract currency), and whether
+    the gap is an invoice discrepancy under the contract's tolerance (``computation.invoice_check``)."""
+    breakdown = (statement.charges_breakdown or {}) if statement else {}
+
+    def amount(key: str) -> Decimal | None:
+        value = breakdown.get(key)
+        return Decimal(value) if value not in (None, "") else None
+
+    check = computation.invoice_check(amount("invoiced"), amount("computed"), contract.invoice_tolerance_percent)
+    taken_from = breakdown.get("taken_from") or (
+        "invoiced amount" if breakdown.get("source") == "invoiced" else "computed from prices" if breakdown else ""
+    )
+    return {
+        "charges_taken_from": taken_from,
+        "invoiced_amount": amount("invoiced"),
+        "computed_charges": amount("computed"),
+        "invoice_difference": check.difference if check else None,
+        "invoice_difference_percent": check.difference_percent if check else None,
+        "invoice_discrepancy": bool(check and check.discrepancy),
+    }
 
 
 def _stored_fields(figures: computation.MonthSavings, now: dt.datetime) -> dict:

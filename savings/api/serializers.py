@@ -27,7 +27,21 @@ class SavingsResultSerializer(serializers.ModelSerializer):
     savings = serializers.DecimalField(**MONEY)
     projected_savings = serializers.DecimalField(**MONEY)
     savings_percent = serializers.FloatField(read_only=True, allow_null=True, help_text="0–100, of the baseline.")
-    rates = serializers.DictField(child=serializers.CharField(), read_only=True)
+    rates = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Currency → the rate used to convert it (units of the reporting currency per unit).",
+    )
+    billing_basis = serializers.CharField(
+        source="contract.billing_basis", read_only=True, help_text="Which items ``volume`` counts."
+    )
+    charges_currency = serializers.CharField(source="contract.currency", read_only=True)
+    charges_taken_from = serializers.CharField(read_only=True)
+    invoiced_amount = serializers.DecimalField(**MONEY, help_text="In ``charges_currency``.")
+    computed_charges = serializers.DecimalField(**MONEY, help_text="In ``charges_currency``.")
+    invoice_difference = serializers.DecimalField(**MONEY, help_text="Invoiced − computed, in ``charges_currency``.")
+    invoice_difference_percent = serializers.FloatField(read_only=True, allow_null=True)
+    invoice_discrepancy = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = SavingsResult
@@ -41,6 +55,7 @@ class SavingsResultSerializer(serializers.ModelSerializer):
             "note",
             "currency",
             "volume",
+            "billing_basis",
             "baseline_cost",
             "outsourced_cost",
             "outsourced_source",
@@ -52,7 +67,51 @@ class SavingsResultSerializer(serializers.ModelSerializer):
             "savings_percent",
             "projected_savings",
             "rates",
+            "charges_currency",
+            "charges_taken_from",
+            "invoiced_amount",
+            "computed_charges",
+            "invoice_difference",
+            "invoice_difference_percent",
+            "invoice_discrepancy",
             "computed_at",
+        ]
+
+
+class InvoiceDiscrepancySerializer(serializers.ModelSerializer):
+    """A contract-month invoiced further from its computed charges than the contract's tolerance."""
+
+    contract = serializers.CharField(source="contract.reference", read_only=True)
+    contract_id = serializers.IntegerField(read_only=True)
+    provider = serializers.CharField(source="contract.provider.name", read_only=True)
+    month = serializers.DateField(source="period", format="%Y-%m", read_only=True)
+    currency = serializers.CharField(source="contract.currency", read_only=True)
+    taken_from = serializers.CharField(source="charges_taken_from", read_only=True)
+    invoiced = serializers.DecimalField(source="invoiced_amount", **MONEY)
+    computed = serializers.DecimalField(source="computed_charges", **MONEY)
+    difference = serializers.DecimalField(source="invoice_difference", **MONEY, help_text="Invoiced − computed.")
+    difference_percent = serializers.FloatField(
+        source="invoice_difference_percent", read_only=True, allow_null=True, help_text="Of the computed charges."
+    )
+    tolerance_percent = serializers.FloatField(source="contract.invoice_tolerance_percent", read_only=True)
+    discrepancy = serializers.BooleanField(source="invoice_discrepancy", read_only=True)
+
+    class Meta:
+        model = SavingsResult
+        fields = [
+            "id",
+            "contract",
+            "contract_id",
+            "provider",
+            "month",
+            "currency",
+            "taken_from",
+            "invoiced",
+            "computed",
+            "difference",
+            "difference_percent",
+            "tolerance_percent",
+            "discrepancy",
         ]
 
 
