@@ -152,7 +152,7 @@ class ProcessBaselineForm(forms.ModelForm):
             self.initial["method"] = self.DERIVED if self.instance.is_derived else self.DIRECT
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("method") == self.DERIVED:
             for name in ("cost_per_fte_month", "units_per_fte_month"):
                 if data.get(name) in (None, ""):

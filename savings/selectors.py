@@ -58,11 +58,11 @@ def savings_by_contract(results: QuerySet[SavingsResult]) -> list[dict]:
         )
         .order_by("contract__reference")
     )
-    out = []
+    out: list[dict] = []
     for row in rows:
         baseline, saved = row["baseline_cost"], row["savings"]
-        row["savings_percent"] = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
-        out.append(row)
+        percent = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
+        out.append({**row, "savings_percent": percent})
     return out
 
 
