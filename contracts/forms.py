@@ -61,6 +61,19 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
     )
     other_heading = "Business case and other terms"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the invoice tolerance keeps the contract's default (2 %).
+        self.fields["invoice_tolerance_percent"].required = False
+
+    def clean_invoice_tolerance_percent(self) -> Any:
+        value = self.cleaned_data.get("invoice_tolerance_percent")
+        if value is None:
+            return (
+                self.instance.invoice_tolerance_percent or Contract._meta.get_field("invoice_tolerance_percent").default
+            )
+        return value
+
     class Meta:
         model = Contract
         fields = [
