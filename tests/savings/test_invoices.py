@@ -227,3 +227,30 @@ def test_the_invoice_list_links_to_the_import(client, ops_user, viewer_user):
     client.force_login(viewer_user)
     assert 'href="/invoices/import/"' not in client.get("/invoices/").content.decode()
     assert client.get("/invoices/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_kpi_summarys_invoiced_amount_counts_when_no_invoice_is_recorded(
+    contract, imported, client, ops_user, django_capture_on_commit_callbacks
+):
+    from reports.models import ReportKind
+    from slas import services as sla_services
+
+    imported(
+        contract,
+        b"metric,period,value,volume,invoiced_amount\nvolume,2026-10,10,10,25.00\n",
+        kind=ReportKind.KPI_SUMMARY,
+        name="kpi.csv",
+    )
+    sla_services.recompute_compliance(contract=contract, month=OCT, now=dt.datetime(2026, 11, 10, tzinfo=dt.UTC))
+    statement = CreditStatement.objects.get(contract=contract, period=OCT)
+    assert statement.charges == Decimal("25.00") and statement.charges_breakdown["taken_from"] == "vendor KPI summary"
+    result = SavingsResult.objects.get(contract=contract, period=OCT)
+    # 25.00 against 20.00 computed: +25 % → a discrepancy, from the vendor's summary
+    assert result.invoice_discrepancy and result.charges_taken_from == "vendor KPI summary"
+    client.force_login(ops_user)
+    assert "vendor KPI summary" in client.get(contract.get_absolute_url()).content.decode()
+    # A recorded invoice wins over the summary.
+    _record(client, contract, "20.00", "INV-9", django_capture_on_commit_callbacks)
+    result.refresh_from_db()
+    assert result.charges_taken_from == "invoice INV-9" and not result.invoice_discrepancy
