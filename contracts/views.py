@@ -47,6 +47,10 @@ class InvoiceEditView(ObjectEditView):
         return super().form_valid(form)
 
 
+class InvoiceDetailView(ObjectDetailView):
+    template_name = "contracts/invoice_detail.html"
+
+
 class ProcessBaselineDetailView(ObjectDetailView):
     template_name = "contracts/processbaseline_detail.html"
 
@@ -104,5 +108,6 @@ invoice_views = ObjectViews(
     filterset=filtersets.InvoiceFilterSet,
     table=tables.InvoiceTable,
     form=forms.InvoiceForm,
+    detail_view=InvoiceDetailView,
     edit_view=InvoiceEditView,
 )

@@ -17,7 +17,7 @@ from savings.models import ExchangeRate, SavingsResult
 SavingsPage = inline_serializer(
     "SavingsPage",
     {
-        "count": serializers.IntegerField(),
+        "count": serializers.IntegerField(required=False, help_text="Absent with ``pagination=cursor``."),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
         "totals": SavingsTotalsSerializer(),

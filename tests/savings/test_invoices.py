@@ -84,6 +84,8 @@ def test_an_invoice_beyond_the_tolerance_is_a_discrepancy_everywhere(
     _record(client, contract, "21.00", "INV-7", django_capture_on_commit_callbacks)
     invoice = Invoice.objects.get(contract=contract, period=OCT)
     assert invoice.source == Invoice.Source.MANUAL
+    detail = client.get(invoice.get_absolute_url()).content.decode()
+    assert "INV-7" in detail and "21.00 USD" in detail and "History" in detail
 
     statement = CreditStatement.objects.get(contract=contract, period=OCT)
     assert statement.charges == Decimal("21.00") and statement.charges_source == "invoiced"
