@@ -141,7 +141,8 @@ def test_an_invoice_within_the_tolerance_is_no_discrepancy_and_deleting_it_resto
 
 
 @pytest.mark.django_db
-def test_the_tolerance_is_a_contract_term(contract, client, ops_user, django_capture_on_commit_callbacks):
+def test_the_tolerance_is_a_contract_term(contract, client, ops_user, viewer_api, django_capture_on_commit_callbacks):
+    assert viewer_api.get(f"/api/v1/contracts/{contract.reference}/").json()["invoice_tolerance_percent"] == 2.0
     client.force_login(ops_user)
     _record(client, contract, "20.40", "INV-8", django_capture_on_commit_callbacks)
     contract.invoice_tolerance_percent = Decimal("1")
