@@ -96,7 +96,7 @@ class ContractFilterSet(SearchFilterSet):
 
 
 class ProcessBaselineFilterSet(django_filters.FilterSet):
-    process = django_filters.ModelMultipleChoiceFilter(queryset=Process.objects.all(), label="Process")
+    process = process_filter()
     valid_on_or_before = django_filters.DateFilter(
         field_name="valid_from", lookup_expr="lte", label="Valid on or before"
     )
@@ -107,11 +107,13 @@ class ProcessBaselineFilterSet(django_filters.FilterSet):
 
 
 class InvoiceFilterSet(django_filters.FilterSet):
-    contract = django_filters.ModelMultipleChoiceFilter(queryset=Contract.objects.all(), label="Contract")
+    contract = contract_filter()
+    provider = provider_filter("contract__provider")
+    month = MonthFilter(field_name="period", label="Month (YYYY-MM)")
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
     source = django_filters.ChoiceFilter(choices=Invoice.Source.choices, label="Source")
 
     class Meta:
         model = Invoice
-        fields = ["contract", "period_from", "period_to", "source"]
+        fields = ["contract", "provider", "month", "period_from", "period_to", "source"]

@@ -1,8 +1,11 @@
 """Browser forms for processes and contracts."""
 
+from typing import Any
+
 from django import forms
 
-from contracts.models import Contract, Process
+from contracts.models import Contract, Invoice, Process, ProcessBaseline
+from core.filtersets import MonthField
 from core.forms import DateInput, SectionedFormMixin
 
 
@@ -55,9 +58,22 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
                 "earn_back_periods",
             ),
         ),
-        ("Business case and other terms", ("rejected_row_tolerance_percent",)),
+        ("Business case and other terms", ("rejected_row_tolerance_percent", "invoice_tolerance_percent")),
     )
     other_heading = "Business case and other terms"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the invoice tolerance keeps the contract's default (2 %).
+        self.fields["invoice_tolerance_percent"].required = False
+
+    def clean_invoice_tolerance_percent(self) -> Any:
+        value = self.cleaned_data.get("invoice_tolerance_percent")
+        if value is None:
+            return (
+                self.instance.invoice_tolerance_percent or Contract._meta.get_field("invoice_tolerance_percent").default
+            )
+        return value
 
     class Meta:
         model = Contract
@@ -83,6 +99,7 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
             "credit_cap",
             "earn_back",
             "rejected_row_tolerance_percent",
+            "invoice_tolerance_percent",
             "credit_pool_limit_percent",
             "consecutive_miss_periods",
             "earn_back_periods",
@@ -93,3 +110,71 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
             "end_date": DateInput(),
             "processes": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+
+class InvoiceForm(forms.ModelForm):
+    """An invoice entered by hand: the month as YYYY-MM, the amount in the contract's currency."""
+
+    period = MonthField(label="Month", help_text="The month invoiced, YYYY-MM.")
+
+    class Meta:
+        model = Invoice
+        fields = ["contract", "period", "amount", "reference"]
+        help_texts = {"amount": "In the contract's currency."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.period:
+            self.initial["period"] = f"{self.instance.period:%Y-%m}"
+
+
+class InvoiceImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV with a header row: contract (its reference), month (YYYY-MM), amount (in the "
+        "contract's currency), optional reference (the invoice number). At most 1 MB; nothing is "
+        "stored if any row is wrong. A month already invoiced is replaced."
+    )
+
+
+class ProcessBaselineForm(forms.ModelForm):
+    """A revised in-house cost: given per unit, or derived from cost and units per FTE-month."""
+
+    DIRECT, DERIVED = "direct", "fte"
+    method = forms.ChoiceField(
+        label="Cost given",
+        choices=[(DIRECT, "Per unit, directly"), (DERIVED, "From cost and units per FTE-month")],
+        widget=forms.RadioSelect,
+        initial=DIRECT,
+    )
+
+    class Meta:
+        model = ProcessBaseline
+        fields = [
+            "process",
+            "valid_from",
+            "currency",
+            "method",
+            "cost_per_unit",
+            "cost_per_fte_month",
+            "units_per_fte_month",
+            "note",
+        ]
+        widgets = {"valid_from": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["method"] = self.DERIVED if self.instance.is_derived else self.DIRECT
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("method") == self.DERIVED:
+            for name in ("cost_per_fte_month", "units_per_fte_month"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, "Needed to derive the cost per unit.")
+            data["cost_per_unit"] = None  # derived by ProcessBaseline.clean from the FTE figures
+        else:
+            if data.get("cost_per_unit") is None:
+                self.add_error("cost_per_unit", "Give the cost per unit (or derive it from the FTE figures).")
+            data["cost_per_fte_month"] = data["units_per_fte_month"] = None
+        return data

@@ -233,6 +233,14 @@ class Contract(TimeStampedModel):
     transition_amortisation_months = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(1)], help_text="Months over which the transition cost is spread."
     )
+    invoice_tolerance_percent = models.DecimalField(
+        "invoice tolerance %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="An invoice further than this from the charges the prices give is an invoice discrepancy.",
+    )
 
     # Every create, change and delete, with who and what before/after (core.audit).
     history = HistoricalRecords(m2m_fields=["processes"])
@@ -360,6 +368,15 @@ class ProcessBaseline(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("contracts:process", args=[self.process_id])
 
+    def get_detail_url(self) -> str:
+        """The revision's own page (with its History); ``get_absolute_url`` is the process's page."""
+        return reverse("contracts:processbaseline", args=[self.pk])
+
+    @property
+    def is_derived(self) -> bool:
+        """The cost per unit was derived from what an FTE costs and handles in a month."""
+        return self.cost_per_fte_month is not None and bool(self.units_per_fte_month)
+
     def clean(self) -> None:
         if self.cost_per_unit is None:
             if self.cost_per_fte_month is None or not self.units_per_fte_month:
@@ -403,4 +420,4 @@ class Invoice(TimeStampedModel):
         return f"{self.contract.reference} {self.period:%Y-%m}: {self.amount} {self.contract.currency}"
 
     def get_absolute_url(self) -> str:
-        return reverse("contracts:contract", args=[self.contract_id])
+        return reverse("contracts:invoice", args=[self.pk])

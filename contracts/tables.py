@@ -1,9 +1,10 @@
 """Sortable tables for the process and contract lists."""
 
 import django_tables2 as tables
+from django.urls import reverse
 
-from contracts.models import Contract, Process, ServiceCategory
-from core.tables import CountColumn, PriceColumn
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
+from core.tables import CountColumn, MoneyColumn, PriceColumn
 
 
 class ServiceCategoryTable(tables.Table):
@@ -50,4 +51,41 @@ class ContractTable(tables.Table):
             "start_date",
             "end_date",
             "service_level_count",
+        )
+
+
+class InvoiceTable(tables.Table):
+    period = tables.DateColumn(format="Y-m", verbose_name="Month")
+    contract = tables.Column(accessor="contract__reference", linkify=lambda record: record.contract.get_absolute_url())
+    provider = tables.Column(accessor="contract__provider", linkify=True)
+    amount = MoneyColumn(currency="contract__currency")
+    currency = tables.Column(accessor="contract__currency", verbose_name="Currency")
+    reference = tables.Column(
+        linkify=lambda record: reverse("contracts:invoice", args=[record.pk]), verbose_name="Invoice number"
+    )
+
+    class Meta:
+        model = Invoice
+        fields = ("period", "contract", "provider", "reference", "amount", "currency", "source")
+
+
+class ProcessBaselineTable(tables.Table):
+    process = tables.Column(linkify=True)
+    valid_from = tables.DateColumn(format="Y-m-d", linkify=True)
+    cost_per_unit = PriceColumn(verbose_name="Cost per unit")
+    cost_per_fte_month = MoneyColumn(verbose_name="Cost per FTE-month")
+    units_per_fte_month = CountColumn(verbose_name="Units per FTE-month")
+    derived = tables.BooleanColumn(accessor="is_derived", verbose_name="Derived from FTE figures", orderable=False)
+
+    class Meta:
+        model = ProcessBaseline
+        fields = (
+            "process",
+            "valid_from",
+            "cost_per_unit",
+            "currency",
+            "derived",
+            "cost_per_fte_month",
+            "units_per_fte_month",
+            "note",
         )

@@ -76,6 +76,7 @@ class ObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
             verbose_name_plural=meta.verbose_name_plural,
             list_url=_route(self.model, "_list"),
             add_url=_route(self.model, "_add"),
+            import_url=_route(self.model, "_import"),  # a CSV import, where the app offers one
             can_add=self.request.user.has_perm(_perm(self.model, "add")),
             can_change=self.request.user.has_perm(_perm(self.model, "change")),
             can_delete=self.request.user.has_perm(_perm(self.model, "delete")),

@@ -9,7 +9,7 @@ from contracts.models import Contract
 from contracts.selectors import contract_list, contracts_needing_notice
 from core.months import add_months, month_start
 from reminders.selectors import open_reminders
-from savings.selectors import portfolio_savings
+from savings.selectors import dashboard_invoice_discrepancies, portfolio_savings
 from slas.selectors import dashboard_compliance, service_level_list
 from vendors.models import Provider
 from vendors.selectors import certifications_expiring, provider_list
@@ -21,6 +21,7 @@ def dashboard_summary(*, user: User | AnonymousUser, today: dt.date) -> dict[str
     this_month = month_start(today)
     return {
         "savings": portfolio_savings(user=user),
+        "invoice_discrepancies": dashboard_invoice_discrepancies(user=user),
         "compliance": dashboard_compliance(user=user, months=[this_month, add_months(this_month, -1)]),
         "provider_count": providers.count(),
         "active_provider_count": providers.filter(status=Provider.Status.ACTIVE).count(),

@@ -257,3 +257,40 @@ def total(months: Iterable[MonthSavings]) -> SavingsTotal:
         savings += m.savings
     percent = (savings / baseline * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP) if baseline else None
     return SavingsTotal(baseline, net, savings, projected, percent, with_data, without)
+
+
+@dataclass(frozen=True)
+class InvoiceCheck:
+    """An invoiced month against the charges the contract's prices give, in the contract's currency.
+
+    ``difference`` = invoiced − computed; ``difference_percent`` = difference ÷ computed × 100
+    (None when computed is 0); ``discrepancy`` when the gap exceeds the contract's tolerance.
+    """
+
+    invoiced: Decimal
+    computed: Decimal
+    difference: Decimal
+    difference_percent: Decimal | None
+    tolerance_percent: Decimal
+    discrepancy: bool
+
+
+def invoice_check(
+    invoiced: Decimal | None, computed: Decimal | None, tolerance_percent: Decimal
+) -> InvoiceCheck | None:
+    """The rule for an invoice discrepancy: |invoiced − computed| > tolerance % × computed.
+
+    None when the month has no invoiced amount or the prices cannot compute the charges
+    (nothing to compare). A gap of exactly the tolerance is within it. Computed charges of 0
+    make any non-zero invoice a discrepancy (there is no percentage of nothing).
+    """
+    if invoiced is None or computed is None:
+        return None
+    difference = invoiced - computed
+    if computed == 0:
+        percent = None
+        discrepancy = difference != 0
+    else:
+        percent = (difference / computed * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+        discrepancy = abs(difference) * HUNDRED > tolerance_percent * abs(computed)
+    return InvoiceCheck(invoiced, computed, difference, percent, tolerance_percent, discrepancy)

@@ -77,6 +77,16 @@ class SavingsResult(models.Model):
     savings_percent = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     projected_savings = models.DecimalField(null=True, blank=True, **MONEY)
     rates = models.JSONField(default=dict, blank=True, help_text="Currency → rate used for this month.")
+    # The month's charges as invoiced and as the prices give them, in the contract's currency
+    # (``savings.computation.invoice_check``): a gap beyond the contract's tolerance is a discrepancy.
+    charges_taken_from = models.CharField(
+        max_length=130, blank=True, help_text="“invoice INV-…”, “vendor KPI summary” or “computed from prices”."
+    )
+    invoiced_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    computed_charges = models.DecimalField(null=True, blank=True, **MONEY)
+    invoice_difference = models.DecimalField(null=True, blank=True, **MONEY)
+    invoice_difference_percent = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    invoice_discrepancy = models.BooleanField(default=False)
     inputs = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
     computed_at = models.DateTimeField()
@@ -86,10 +96,24 @@ class SavingsResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "period"], name="one_savings_result_per_contract_month")
         ]
-        indexes = [models.Index(fields=["period"])]
+        indexes = [
+            models.Index(fields=["period"]),
+            models.Index(
+                fields=["contract"], condition=Q(invoice_discrepancy=True), name="savings_invoice_discrepancy"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract.reference} {self.period:%Y-%m}: {self.savings} {self.reporting_currency}"
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:contract", args=[self.contract_id])
+
+    @property
+    def rates_used(self) -> str:
+        """The rates beside the converted figures: ``1 EUR = 1.1 USD``; empty when nothing was converted."""
+        return "; ".join(f"1 {c} = {Decimal(v).normalize():f} {self.reporting_currency}" for c, v in self.rates.items())
+
+    @property
+    def missing_rate(self) -> bool:
+        return self.status == self.Status.MISSING_RATE

@@ -5,7 +5,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Abs
 
 from core.scoping import visible_to
 from savings.models import ExchangeRate, SavingsResult
@@ -62,8 +63,8 @@ def savings_by_contract(results: QuerySet[SavingsResult]) -> list[dict]:
     out = []
     for row in cast("Iterable[dict[str, Any]]", rows):  # values() rows: plain dicts
         baseline, saved = row["baseline_cost"], row["savings"]
-        row["savings_percent"] = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
-        out.append(row)
+        percent = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
+        out.append({**row, "savings_percent": percent})
     return out
 
 
@@ -74,3 +75,25 @@ def portfolio_savings(*, user: User | AnonymousUser) -> dict | None:
     from django.conf import settings
 
     return {"currency": settings.REPORTING_CURRENCY, **savings_totals(savings_list(user=user))}
+
+
+def invoice_discrepancy_list(*, user: User | AnonymousUser) -> QuerySet[SavingsResult]:
+    """Contract-months whose invoiced amount is beyond the contract's tolerance, worst first.
+
+    Worst = the largest gap as a share of the computed charges (a gap on charges of 0 first).
+    """
+    return (
+        savings_list(user=user)
+        .filter(invoice_discrepancy=True)
+        .select_related("contract__provider")
+        .annotate(gap_percent=Abs("invoice_difference_percent"))
+        .order_by(F("gap_percent").desc(nulls_first=True), "-period", "contract__reference")
+    )
+
+
+def dashboard_invoice_discrepancies(*, user: User | AnonymousUser, worst: int = 5) -> dict | None:
+    """The dashboard's invoice discrepancies: how many, and the worst few; None without permission."""
+    if not user.has_perm("savings.view_savingsresult"):
+        return None
+    found = invoice_discrepancy_list(user=user)
+    return {"count": found.count(), "worst": list(found[:worst])}

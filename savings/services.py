@@ -102,6 +102,7 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
                 ),
                 now,
             ),
+            **invoice_fields(contract, statements.get(month)),
         )
         for month in wanted
     ]
@@ -170,7 +171,36 @@ STORED_FIELDS = [
     "inputs",
     "note",
     "computed_at",
+    "charges_taken_from",
+    "invoiced_amount",
+    "computed_charges",
+    "invoice_difference",
+    "invoice_difference_percent",
+    "invoice_discrepancy",
 ]
+
+
+def invoice_fields(contract: Contract, statement: CreditStatement | None) -> dict:
+    """The month's invoiced amount against its computed charges (contract currency), and whether
+    the gap is an invoice discrepancy under the contract's tolerance (``computation.invoice_check``)."""
+    breakdown = (statement.charges_breakdown or {}) if statement else {}
+
+    def amount(key: str) -> Decimal | None:
+        value = breakdown.get(key)
+        return Decimal(value) if value not in (None, "") else None
+
+    check = computation.invoice_check(amount("invoiced"), amount("computed"), contract.invoice_tolerance_percent)
+    taken_from = breakdown.get("taken_from") or (
+        "invoiced amount" if breakdown.get("source") == "invoiced" else "computed from prices" if breakdown else ""
+    )
+    return {
+        "charges_taken_from": taken_from,
+        "invoiced_amount": amount("invoiced"),
+        "computed_charges": amount("computed"),
+        "invoice_difference": check.difference if check else None,
+        "invoice_difference_percent": check.difference_percent if check else None,
+        "invoice_discrepancy": bool(check and check.discrepancy),
+    }
 
 
 def _stored_fields(figures: computation.MonthSavings, now: dt.datetime) -> dict:

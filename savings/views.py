@@ -90,6 +90,10 @@ class SavingsListView(ObjectListView):
         context["chart"] = {**monthly_series(results), "script_id": "savings-chart-data"}
         context["query"] = self.request.GET.urlencode()
         context["reporting_currency"] = settings.REPORTING_CURRENCY
+        # A missing rate is a visible state: which currencies, in how many months.
+        missing = results.filter(status=SavingsResult.Status.MISSING_RATE)
+        context["missing_rate_months"] = missing.count()
+        context["missing_rate_notes"] = sorted(set(missing.order_by().values_list("note", flat=True)[:1000]))
         return context
 
 
@@ -191,4 +195,26 @@ def provider_savings_panel(request: HttpRequest, provider: Any) -> dict[str, Any
         "reporting_currency": settings.REPORTING_CURRENCY,
         "totals": selectors.savings_totals(results),
         "by_contract": selectors.savings_by_contract(results),
+    }
+
+
+def contract_invoices_panel(request: HttpRequest, contract: Any) -> dict[str, Any] | None:
+    """The contract page's invoices: each invoiced month against the charges its prices give.
+
+    A month counts as invoiced when an invoice is recorded or the vendor's KPI summary gave an
+    invoiced amount; the comparison (``computation.invoice_check``) is stored with the month's
+    savings. The last 24 such months, newest first.
+    """
+    if not request.user.has_perm("contracts.view_invoice"):
+        return None
+    invoices = {i.period: i for i in contract.invoices.all()}
+    checked = {
+        r.period: r
+        for r in SavingsResult.objects.filter(contract=contract).exclude(invoiced_amount=None).order_by("-period")[:24]
+    }
+    months = sorted(set(invoices) | set(checked), reverse=True)[:24]
+    return {
+        "contract": contract,
+        "rows": [{"period": m, "invoice": invoices.get(m), "check": checked.get(m)} for m in months],
+        "discrepancy_count": SavingsResult.objects.filter(contract=contract, invoice_discrepancy=True).count(),
     }

@@ -7,7 +7,7 @@ class SlasConfig(AppConfig):
     verbose_name = "Service levels"
 
     def ready(self) -> None:
-        from contracts.models import Contract
+        from contracts.models import Contract, Invoice
         from reports.signals import report_processed
         from slas import receivers
         from slas.models import ServiceLevel
@@ -22,6 +22,12 @@ class SlasConfig(AppConfig):
         post_delete.connect(
             receivers.recompute_after_service_level_deleted, sender=ServiceLevel, dispatch_uid="slas.recompute.sla_del"
         )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.recompute_after_invoice_changed,
+                sender=Invoice,
+                dispatch_uid=f"slas.recompute.invoice.{signal}",
+            )
 
         from core.panels import Panel, register_panel
         from slas.views import contract_compliance_panel

@@ -21,6 +21,13 @@ from core.formatting import (
 # The charges' components: each is 0 when the pricing model does not use it.
 _COMPONENTS = ("variable", "fte", "fixed")
 
+# The contract's billing basis (``contracts.Contract.BillingBasis``), as shown beside a volume.
+BILLING_BASIS_WORDS = {
+    "handled": "handled items",
+    "offered": "offered items (handled + abandoned)",
+    "received": "every received item",
+}
+
 STATUS_WORDS = {
     "met": "met",
     "at_risk": "at risk (missed the target, not the minimum)",
@@ -65,8 +72,10 @@ CHARGES_BREAKDOWN: dict[str, BreakdownField] = {
     ),
     "source": BreakdownField(
         "Charges taken from",
-        values={"computed": "the contract's prices × the month's volume", "invoiced": "the vendor's invoice"},
+        values={"computed": "the contract's prices × the month's volume", "invoiced": "the invoiced amount"},
     ),
+    "taken_from": BreakdownField("Amount used"),
+    "billing_basis": BreakdownField("Billing basis (volume priced)", values=BILLING_BASIS_WORDS),
     "units": BreakdownField("Units of work (volume)", COUNT_VALUE),
     "unit_price": BreakdownField("Unit price", PRICE),
     "fte_count": BreakdownField("Contracted FTEs", NUMBER),
@@ -90,13 +99,19 @@ def credit_rows(breakdown: dict[str, str] | None, currency: str) -> list[tuple[s
     return breakdown_rows(breakdown, CREDIT_BREAKDOWN, currency=currency)
 
 
-def charges_rows(breakdown: dict[str, str] | None, currency: str) -> list[tuple[str, str]]:
+def charges_rows(
+    breakdown: dict[str, str] | None, currency: str, billing_basis: str | None = None
+) -> list[tuple[str, str]]:
     """A credit statement's charges breakdown as (label, value) rows.
 
     The currency row is dropped (every amount carries it), and so are the components the
     pricing model does not use (a hybrid contract has no FTE charges to show as 0.00).
+    A statement stored before the breakdown named its billing basis shows the contract's
+    (``billing_basis``) beside its volume.
     """
     unused = {key for key in _COMPONENTS if to_decimal((breakdown or {}).get(key)) == 0}
     kept = {key: value for key, value in (breakdown or {}).items() if key not in unused}
+    if billing_basis and "units" in kept and "billing_basis" not in kept:
+        kept["billing_basis"] = billing_basis
     rows = breakdown_rows(kept, CHARGES_BREAKDOWN, currency=currency)
     return [(label, value) for label, value in rows if label != CHARGES_BREAKDOWN["currency"].label]

@@ -300,6 +300,7 @@ class RecomputeRun(models.Model):
         IMPORT = "import", "Report imported"
         SERVICE_LEVEL = "service_level", "Service level changed"
         CONTRACT = "contract", "Contract terms changed"
+        INVOICE = "invoice", "Invoice recorded"
         MANUAL = "manual", "Recompute requested"
         COMMAND = "command", "Command line"
         NIGHTLY = "nightly", "Nightly close"

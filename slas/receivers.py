@@ -188,3 +188,24 @@ def recompute_after_contract_saved(
             reason="Contract terms changed: " + "; ".join(changes) + ".",
             user=get_current_user(),
         )
+
+
+def recompute_after_invoice_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A recorded invoice (added, changed or removed) replaces the month's charges: recompute it.
+
+    The month's charges, credits and savings (through ``compliance_recomputed``) follow,
+    and so does the invoice discrepancy. Not while the contract itself is being deleted.
+    """
+    if raw or not _enabled() or isinstance(kwargs.get("origin"), Contract):
+        return
+    contract = Contract.objects.filter(pk=instance.contract_id).first()
+    if contract is None:
+        return
+    verb = "removed" if kwargs.get("signal") is models.signals.post_delete else "recorded"
+    services.request_recompute(
+        contract=contract,
+        trigger=RecomputeRun.Trigger.INVOICE,
+        changed=[instance.period],
+        reason=f"Invoice {instance.reference or '(no reference)'} for {instance.period:%Y-%m} {verb}.",
+        user=get_current_user(),
+    )

@@ -165,9 +165,12 @@ def _apply_credits(
             invoiced_by_process.setdefault(process_id, claim.invoiced_amount)
     invoiced = list(invoiced_by_process.values())
     # A recorded invoice for the month wins over the vendor's KPI claims (and over our arithmetic).
-    recorded = Invoice.objects.filter(contract=contract, period=month).values_list("amount", flat=True).first()
+    # ``taken_from`` says which one the month's charges are: shown beside them, kept in savings.
+    taken_from = "vendor KPI summary" if invoiced else "computed from prices"
+    recorded = Invoice.objects.filter(contract=contract, period=month).values_list("amount", "reference").first()
     if recorded is not None:
-        invoiced = [recorded]
+        invoiced = [recorded[0]]
+        taken_from = f"invoice {recorded[1]}".strip() if recorded[1] else "invoice (no reference)"
     statement = CreditStatement(
         contract=contract, period=month, volume=volume, volumes=_process_volumes(values), computed_at=now
     )
@@ -188,6 +191,8 @@ def _apply_credits(
     except ChargesUnavailable as exc:
         statement.note = f"No credits computed: {exc}."
         charges = None
+    if charges is not None:
+        charges.breakdown.update(taken_from=taken_from, billing_basis=contract.billing_basis)
     if charges is not None and not closed:
         statement.charges, statement.charges_source = charges.amount, charges.source
         statement.charges_breakdown = charges.breakdown

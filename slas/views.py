@@ -116,7 +116,7 @@ class ComplianceResultDetailView(ObjectDetailView):
         statement = contract.credit_statements.filter(period=result.period).first()
         context["statement"] = statement
         charges = statement.charges_breakdown if statement else None
-        context["charges_rows"] = breakdowns.charges_rows(charges, contract.currency)
+        context["charges_rows"] = breakdowns.charges_rows(charges, contract.currency, contract.billing_basis)
         return context
 
 

@@ -89,11 +89,17 @@ class ContractSerializer(ValidatedModelSerializer):
             "retained_monthly_cost",
             "transition_cost",
             "transition_amortisation_months",
+            "invoice_tolerance_percent",
             "created_at",
             "updated_at",
         ]
         money_fields = ["unit_price", "fte_rate", "fixed_monthly_fee", "credit_cap"]
-        percent_fields = ["at_risk_percent", "rejected_row_tolerance_percent", "credit_pool_limit_percent"]
+        percent_fields = [
+            "at_risk_percent",
+            "rejected_row_tolerance_percent",
+            "credit_pool_limit_percent",
+            "invoice_tolerance_percent",
+        ]
 
     def to_representation(self, instance: Contract) -> dict:
         data = super().to_representation(instance)

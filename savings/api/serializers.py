@@ -35,7 +35,23 @@ class SavingsResultSerializer(serializers.ModelSerializer):
     savings = MoneyField(read_only=True, allow_null=True)
     projected_savings = MoneyField(read_only=True, allow_null=True)
     savings_percent = serializers.FloatField(read_only=True, allow_null=True, help_text="0–100, of the baseline.")
-    rates = serializers.DictField(child=serializers.CharField(), read_only=True)
+    rates = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Currency → the rate used to convert it (units of the reporting currency per unit).",
+    )
+    billing_basis = serializers.CharField(
+        source="contract.billing_basis", read_only=True, help_text="Which items ``volume`` counts."
+    )
+    charges_currency = serializers.CharField(source="contract.currency", read_only=True)
+    charges_taken_from = serializers.CharField(read_only=True)
+    invoiced_amount = MoneyField(read_only=True, allow_null=True, help_text="In ``charges_currency``.")
+    computed_charges = MoneyField(read_only=True, allow_null=True, help_text="In ``charges_currency``.")
+    invoice_difference = MoneyField(
+        read_only=True, allow_null=True, help_text="Invoiced − computed, in ``charges_currency``."
+    )
+    invoice_difference_percent = serializers.FloatField(read_only=True, allow_null=True)
+    invoice_discrepancy = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = SavingsResult
@@ -49,6 +65,7 @@ class SavingsResultSerializer(serializers.ModelSerializer):
             "note",
             "currency",
             "volume",
+            "billing_basis",
             "baseline_cost",
             "outsourced_cost",
             "outsourced_source",
@@ -60,7 +77,53 @@ class SavingsResultSerializer(serializers.ModelSerializer):
             "savings_percent",
             "projected_savings",
             "rates",
+            "charges_currency",
+            "charges_taken_from",
+            "invoiced_amount",
+            "computed_charges",
+            "invoice_difference",
+            "invoice_difference_percent",
+            "invoice_discrepancy",
             "computed_at",
+        ]
+
+
+class InvoiceDiscrepancySerializer(serializers.ModelSerializer):
+    """A contract-month invoiced further from its computed charges than the contract's tolerance."""
+
+    contract = serializers.CharField(source="contract.reference", read_only=True)
+    contract_id = serializers.IntegerField(read_only=True)
+    provider = serializers.CharField(source="contract.provider.name", read_only=True)
+    month = serializers.DateField(source="period", format="%Y-%m", read_only=True)
+    currency = serializers.CharField(source="contract.currency", read_only=True)
+    taken_from = serializers.CharField(source="charges_taken_from", read_only=True)
+    invoiced = MoneyField(source="invoiced_amount", read_only=True, allow_null=True)
+    computed = MoneyField(source="computed_charges", read_only=True, allow_null=True)
+    difference = MoneyField(
+        source="invoice_difference", read_only=True, allow_null=True, help_text="Invoiced − computed."
+    )
+    difference_percent = serializers.FloatField(
+        source="invoice_difference_percent", read_only=True, allow_null=True, help_text="Of the computed charges."
+    )
+    tolerance_percent = serializers.FloatField(source="contract.invoice_tolerance_percent", read_only=True)
+    discrepancy = serializers.BooleanField(source="invoice_discrepancy", read_only=True)
+
+    class Meta:
+        model = SavingsResult
+        fields = [
+            "id",
+            "contract",
+            "contract_id",
+            "provider",
+            "month",
+            "currency",
+            "taken_from",
+            "invoiced",
+            "computed",
+            "difference",
+            "difference_percent",
+            "tolerance_percent",
+            "discrepancy",
         ]
 
 

@@ -8,7 +8,12 @@ from rest_framework import mixins, viewsets
 from core.api.pagination import StandardPagination
 from core.api.views import SelectorModelViewSet
 from savings import filtersets, selectors
-from savings.api.serializers import ExchangeRateSerializer, SavingsResultSerializer, SavingsTotalsSerializer
+from savings.api.serializers import (
+    ExchangeRateSerializer,
+    InvoiceDiscrepancySerializer,
+    SavingsResultSerializer,
+    SavingsTotalsSerializer,
+)
 from savings.models import ExchangeRate, SavingsResult
 
 
@@ -67,6 +72,19 @@ class SavingsResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data["totals"] = SavingsTotalsSerializer(totals).data
         return response
+
+
+class InvoiceDiscrepancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Contract-months whose invoiced amount differs from the computed charges beyond the
+    contract's ``invoice_tolerance_percent``; worst (largest gap in %) first."""
+
+    queryset = SavingsResult.objects.none()
+    serializer_class = InvoiceDiscrepancySerializer
+    filterset_class = filtersets.InvoiceDiscrepancyFilterSet
+    ordering_fields = ["period", "invoice_difference", "invoice_difference_percent"]
+
+    def get_queryset(self):
+        return selectors.invoice_discrepancy_list(user=self.request.user)
 
 
 class ExchangeRateViewSet(SelectorModelViewSet):
