@@ -60,8 +60,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Its process_view runs before the CSRF check, which reads the body: an oversized upload is refused unread.
-    "reports.middleware.UploadSizeLimitMiddleware",
-    "documents.middleware.DocumentUploadSizeMiddleware",
+    "core.middleware.UploadSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -41,7 +41,7 @@ class DuplicateDocumentError(ValidationError):
 
 def check_declared_upload_size(content_length: str | None) -> None:
     """Refuse an upload by its ``Content-Length``, before a byte of the body is read
-    (``documents.middleware``; the API's create). The stored size is checked again."""
+    (``core.middleware``; the API's create). The stored size is checked again."""
     try:
         declared = int(content_length or 0)
     except ValueError:

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from contracts.models import Contract
 from contracts.selectors import contract_list
 from core.auth import token_auth
+from core.middleware import DeclaredUploadLimit, limit_declared_upload
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectListView, stored_file_response
 from documents import filtersets, selectors, services, tables
 from documents.forms import DocumentUploadForm
@@ -38,13 +39,6 @@ def documents_panel(request: HttpRequest, obj: Model) -> dict[str, Any] | None:
     }
 
 
-def refuse_oversized_document(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark an upload view: ``DocumentUploadSizeMiddleware`` answers 413 for a POST whose
-    ``Content-Length`` is over ``DOCUMENT_MAX_UPLOAD_BYTES``, before the body is read."""
-    view.document_upload_size_limited = True  # type: ignore[attr-defined]  # copied outwards by @wraps
-    return view
-
-
 def upload_too_large(request: HttpRequest, message: str, kwargs: dict[str, Any]) -> HttpResponse:
     """The 413 answer: the upload form again with the reason (plain text before signing in)."""
     if not request.user.is_authenticated:
@@ -53,6 +47,12 @@ def upload_too_large(request: HttpRequest, message: str, kwargs: dict[str, Any])
     owner = owners(user=request.user).filter(pk=kwargs.get("pk")).first() if owners else None
     context = {"form": DocumentUploadForm(), "owner": owner, "refused": message}
     return render(request, "documents/upload.html", context, status=413)
+
+
+# Marks an upload view: an oversized POST is answered 413 before the body is read (core.middleware).
+refuse_oversized_document = limit_declared_upload(
+    DeclaredUploadLimit(check=services.check_declared_upload_size, refuse=upload_too_large)
+)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Browser views: report upload with preview, live progress, report pages and layouts."""
 
 import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from contracts.selectors import contract_list, process_list
 from core.auth import token_auth
+from core.middleware import DeclaredUploadLimit, limit_declared_upload
 from core.views import (
     HtmxHttpRequest,
     ObjectDetailView,
@@ -67,14 +67,6 @@ class VendorReportDetailView(ObjectDetailView):
         return context
 
 
-def refuse_oversized_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark an upload view: ``UploadSizeLimitMiddleware`` answers 413 for a POST whose
-    ``Content-Length`` is over the limit, before anything (the CSRF check included) reads
-    the body."""
-    view.upload_size_limited = True  # type: ignore[attr-defined]  # copied outwards by @wraps
-    return view
-
-
 def upload_too_large(request: HttpRequest, message: str) -> HttpResponse:
     """The 413 page (or, for the htmx preview, the preview panel) with the reason."""
     if not request.user.is_authenticated:
@@ -85,6 +77,15 @@ def upload_too_large(request: HttpRequest, message: str) -> HttpResponse:
     messages.error(request, message)
     form = _upload_form(request, bound=False)
     return render(request, "reports/upload.html", {"form": form}, status=413)
+
+
+# Marks an upload view: an oversized POST is answered 413 before the body is read (core.middleware).
+refuse_oversized_upload = limit_declared_upload(
+    DeclaredUploadLimit(
+        check=services.check_declared_upload_size,
+        refuse=lambda request, message, kwargs: upload_too_large(request, message),
+    )
+)
 
 
 def _upload_form(request: HttpRequest, *, bound: bool = True) -> ReportUploadForm:
