@@ -2,6 +2,7 @@
 
 from django import forms
 
+from contracts.lifecycle import TARGETS
 from contracts.models import Contract, Process
 from core.forms import DateInput, SectionedFormMixin
 
@@ -23,7 +24,11 @@ class ProcessForm(forms.ModelForm):
 
 
 class ContractForm(SectionedFormMixin, forms.ModelForm):
-    """The contract in the sections a contract is read in: parties and term, pricing, credits, the rest."""
+    """The contract in the sections a contract is read in: parties and term, pricing, credits, the rest.
+
+    The status is not a field here: a new contract is a draft, and the status changes only
+    through the lifecycle buttons on the contract page (``contracts.lifecycle``).
+    """
 
     sections = (
         (
@@ -33,7 +38,6 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
                 "reference",
                 "title",
                 "processes",
-                "status",
                 "start_date",
                 "end_date",
                 "time_zone",
@@ -70,7 +74,6 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
             "time_zone",
             "auto_renew",
             "notice_period_days",
-            "status",
             "currency",
             "pricing_model",
             "unit_price",
@@ -91,3 +94,18 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
             "end_date": DateInput(),
             "processes": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+
+class TransitionForm(forms.Form):
+    """One lifecycle button of the contract page: the target, and why."""
+
+    to = forms.ChoiceField(choices=[(t, label) for t, label in TARGETS.items()], widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(required=False, widget=DateInput(), label="Last day of service")
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Override reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Renewing although the provider lacks a required certification: why.",
+    )

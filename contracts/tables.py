@@ -4,6 +4,7 @@ import django_tables2 as tables
 
 from contracts.models import Contract, Process, ServiceCategory
 from core.tables import CountColumn, PriceColumn
+from vendors.tables import CertificationFlagColumn
 
 
 class ServiceCategoryTable(tables.Table):
@@ -38,6 +39,7 @@ class ContractTable(tables.Table):
     service_level_count = CountColumn(verbose_name="SLAs")
     # What the dates say, not a stale stored "Active" (sorted by the stored status).
     status = tables.Column(accessor="get_effective_status_display", order_by=("status", "end_date"))
+    certification_flags = CertificationFlagColumn(provider_path="provider", verbose_name="Provider certifications")
 
     class Meta:
         model = Contract
@@ -45,6 +47,7 @@ class ContractTable(tables.Table):
             "reference",
             "title",
             "provider",
+            "certification_flags",
             "status",
             "pricing_model",
             "start_date",

@@ -188,3 +188,19 @@ def recompute_after_contract_saved(
             reason="Contract terms changed: " + "; ".join(changes) + ".",
             user=get_current_user(),
         )
+
+
+def copy_service_levels_to_renewal(sender: Any, previous: Contract, renewal: Contract, **kwargs: Any) -> None:
+    """``contracts.lifecycle.contract_renewed``: the next term starts with the previous term's service levels.
+
+    Copies, not moves: the previous term keeps its own service levels and their results.
+    """
+    copies = []
+    for service_level in ServiceLevel.objects.filter(contract=previous).order_by("pk"):
+        service_level.pk = None
+        service_level.id = None
+        service_level._state.adding = True
+        service_level.contract = renewal
+        copies.append(service_level)
+    for copy in copies:
+        copy.save()
