@@ -119,8 +119,9 @@ def _check(contract: Contract, target: str, *, today: dt.date) -> None:
     current = Status(contract.status)
     if current not in ALLOWED[target]:
         wanted = "renewed" if target == RENEWED else Status(target).label.lower()
+        article = "an" if current in (Status.ACTIVE, Status.EXPIRED) else "a"
         raise TransitionNotAllowed(
-            f"Contract {contract.reference} is {current.label.lower()}; a {current.label.lower()} contract "
+            f"Contract {contract.reference} is {current.label.lower()}; {article} {current.label.lower()} contract "
             f"cannot be {wanted}."
         )
     ended = contract.end_date < today

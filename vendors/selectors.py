@@ -11,19 +11,16 @@ from vendors.models import Certification, Contact, Provider
 
 def provider_list(*, user: User | AnonymousUser) -> QuerySet[Provider]:
     """Providers with their contract counts (for the list's sortable column)."""
-    queryset = (
-        Provider.objects.annotate(
-            contract_count=Count("contracts", distinct=True),
-            # Active by its dates too: a contract that ended is not counted however it is stored.
-            active_contract_count=Count(
-                "contracts",
-                filter=Q(contracts__status="active", contracts__end_date__gte=dt.date.today()),
-                distinct=True,
-            ),
-        )
-        .prefetch_related("certifications")
-        .order_by("name")
-    )  # for the certification flags (vendors.certifications)
+    queryset = Provider.objects.annotate(
+        contract_count=Count("contracts", distinct=True),
+        # Active by its dates too: a contract that ended is not counted however it is stored.
+        active_contract_count=Count(
+            "contracts",
+            filter=Q(contracts__status="active", contracts__end_date__gte=dt.date.today()),
+            distinct=True,
+        ),
+    ).order_by("name")
+    queryset = queryset.prefetch_related("certifications")  # the certification flags (vendors.certifications)
     return visible_to(queryset, user, provider_path="")
 
 

@@ -82,7 +82,7 @@ def test_other_arrows_are_refused_with_a_clear_message(status, to, today, messag
     contract = ContractFactory(status=status, start_date=D(2026, 1, 1), end_date=D(2028, 12, 31))
     with pytest.raises(lifecycle.TransitionNotAllowed) as refused:
         lifecycle.transition(contract, to, today=today, reason="because")
-    assert message in refused.value.message.replace("a active", "an active").replace("a expired", "an expired")
+    assert message in refused.value.message
     contract.refresh_from_db()
     assert contract.status == status
 
