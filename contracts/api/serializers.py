@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
@@ -54,9 +55,14 @@ class ContractSerializer(ValidatedModelSerializer):
         "POST /api/v1/contracts/{reference}/transition/; a new contract is a draft.",
     )
     previous_term: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="reference", read_only=True, help_text="The term this contract renews, if it is a renewal."
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The term this contract renews, if it is a renewal.",
     )
-    next_term = serializers.SerializerMethodField(help_text="The renewal of this contract, once renewed.")
+    next_term = extend_schema_field(serializers.CharField(allow_null=True))(
+        serializers.SerializerMethodField(help_text="The reference of this contract's renewal, once renewed.")
+    )
     certification_problems = serializers.SerializerMethodField(
         help_text='The provider\'s required certifications that are expired or missing today, e.g. "HIPAA expired"; '
         "renewing needs an override while there are any."
