@@ -60,9 +60,7 @@ class ContractSerializer(ValidatedModelSerializer):
         allow_null=True,
         help_text="The term this contract renews, if it is a renewal.",
     )
-    next_term = extend_schema_field(serializers.CharField(allow_null=True))(
-        serializers.SerializerMethodField(help_text="The reference of this contract's renewal, once renewed.")
-    )
+    next_term = serializers.SerializerMethodField(help_text="The reference of this contract's renewal, once renewed.")
     certification_problems = serializers.SerializerMethodField(
         help_text='The provider\'s required certifications that are expired or missing today, e.g. "HIPAA expired"; '
         "renewing needs an override while there are any."
@@ -131,6 +129,7 @@ class ContractSerializer(ValidatedModelSerializer):
                 )
         return attrs
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_next_term(self, instance: Contract) -> str | None:
         following = getattr(instance, "next_term", None)
         return following.reference if following is not None else None
