@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "core",
     "vendors",
     "contracts",
+    "documents",
     "reports",
     "slas",
     "savings",
+    "reminders",
     "overview",
 ]
 
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Its process_view runs before the CSRF check, which reads the body: an oversized upload is refused unread.
     "reports.middleware.UploadSizeLimitMiddleware",
+    "documents.middleware.DocumentUploadSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -220,6 +223,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.requeue_stalled_imports",
         "schedule": 30,
     },
+    # A recompute run whose worker died (or whose task was lost) is queued again.
+    "resume-unfinished-recompute-runs": {
+        "task": "slas.tasks.resume_unfinished_runs",
+        "schedule": 60,
+    },
+    # Deadline reminders (notice, contract end, certification expiry, missing report): each sent once.
+    "send-reminders": {
+        "task": "reminders.tasks.send_reminders",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # Import progress travels through the cache: Redis whenever there is a Redis broker (so the
@@ -247,12 +260,27 @@ CACHES = {
 # Every amount is converted to this currency (exchange rates: /savings/rates/, /api/v1/exchange-rates/).
 REPORTING_CURRENCY = env("REPORTING_CURRENCY", default="USD")
 
+# --- Reminders --------------------------------------------------------------------------------
+# Days before each deadline a reminder goes out (each threshold once; a run sends only the
+# tightest one reached; an empty list turns that kind off). The notice deadline is the
+# contract's end date minus its notice period.
+REMINDER_NOTICE_DAYS = tuple(env.list("REMINDER_NOTICE_DAYS", cast=int, default=[90, 60, 30]))
+REMINDER_CONTRACT_END_DAYS = tuple(env.list("REMINDER_CONTRACT_END_DAYS", cast=int, default=[30]))
+REMINDER_CERTIFICATION_DAYS = tuple(env.list("REMINDER_CERTIFICATION_DAYS", cast=int, default=[60, 30]))
+# From this day of a month on, a contract in force last month without a completed report
+# covering it (for each of its processes) gets a "report missing" reminder; 0 turns these off.
+REMINDER_REPORT_DUE_DAY = env.int("REMINDER_REPORT_DUE_DAY", default=10)
+# Addresses every reminder goes to besides the contract's owner (comma-separated).
+REMINDER_RECIPIENTS = env.list("REMINDER_RECIPIENTS", default=[])
+
 # --- Vendor reports ---------------------------------------------------------------------------
 # Both in bytes. Uploads are refused by their Content-Length first (413, before the body is
 # read); a proxy in front must refuse chunked bodies over the limit itself (see README).
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=1024 * 1024 * 1024)
 # What an XLSX (a zip) may declare once unpacked, checked before openpyxl inflates anything.
 REPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int("REPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=500 * 1024 * 1024)
+# Documents (signed contracts, amendments, certificates) attached to contracts and providers.
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 REPORT_IMPORT_MAX_ATTEMPTS = env.int("REPORT_IMPORT_MAX_ATTEMPTS", default=3)
 # Uploads stream to a temporary file above this size instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -312,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceLevelKindEnum": "slas.models.ServiceLevel.Kind",
         "CertificationKindEnum": "vendors.models.Certification.Kind",
         "ComplianceStatusEnum": "slas.models.ComplianceStatus",
+        "DocumentKindEnum": "documents.models.Document.Kind",
     },
 }
 

@@ -3,7 +3,7 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.api.tokens import ObtainTokenView
@@ -13,13 +13,15 @@ from overview.views import DashboardView
 
 _docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"], "img-src": ["data:"]})
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("", include("vendors.api.urls")),
     path("", include("contracts.api.urls")),
+    path("", include("documents.api.urls")),
     path("", include("slas.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("savings.api.urls")),
+    path("", include("reminders.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,9 +31,11 @@ urlpatterns = [
     path("profile/", ProfileView.as_view(), name="profile"),
     path("", include("vendors.urls")),
     path("", include("contracts.urls")),
+    path("", include("documents.urls")),
     path("", include("slas.urls")),
     path("", include("reports.urls")),
     path("", include("savings.urls")),
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,6 +5,7 @@ import zoneinfo
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -122,6 +123,14 @@ class Contract(TimeStampedModel):
     time_zone = TimeZoneField(default="UTC", help_text="Periods are calendar months in this time zone.")
     auto_renew = models.BooleanField("auto-renewal", default=False)
     notice_period_days = models.PositiveIntegerField(default=90)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_contracts",
+        help_text="Who looks after the contract in-house; deadline reminders are emailed to them.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
     pricing_model = models.CharField(max_length=20, choices=PricingModel.choices)

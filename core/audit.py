@@ -7,7 +7,7 @@ append-only: nothing in the portal edits or deletes them; only a superuser can, 
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -38,7 +38,7 @@ def is_audited(model: type[models.Model]) -> bool:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(cast("models.Field[Any, Any]", model._meta.get_field(name)).verbose_name)
     except Exception:  # a field that no longer exists on the model
         return name
 
@@ -52,7 +52,9 @@ def _shown(value: Any) -> Any:
 
 def audit_entries(obj: models.Model, *, limit: int = 50) -> list[AuditEntry]:
     """The newest ``limit`` changes of ``obj``, newest first, each with its changed fields."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        cast(Any, obj).history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     model = type(obj)
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -84,6 +86,6 @@ def record_event(obj: models.Model, reason: str) -> None:
     stored row is read back and saved (only its ``updated_at``, so nothing a concurrent
     writer changed is overwritten), which makes django-simple-history record it with ``reason``.
     """
-    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    fresh: Any = type(obj)._default_manager.get(pk=obj.pk)  # gains _change_reason, read by simple-history
     fresh._change_reason = reason
     fresh.save(update_fields=["updated_at"])

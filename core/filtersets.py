@@ -3,6 +3,7 @@
 import datetime as dt
 from functools import reduce
 from operator import or_
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -65,6 +66,9 @@ class _KeyedChoiceMixin:
     """
 
     keys: tuple[str, ...] = ()
+    # Provided by the ModelChoiceField it is mixed into.
+    error_messages: dict[str, Any]
+    queryset: QuerySet[Any] | None
 
     def __init__(self, *args, keys: tuple[str, ...] = (), **kwargs) -> None:
         self.keys = tuple(keys)
@@ -81,7 +85,7 @@ class _KeyedChoiceMixin:
                 )
         condition = reduce(or_, (key_condition(value, self.keys, lookup="iexact") for value in values))
         found: dict[str, object] = {}
-        for obj in self.queryset.filter(condition):
+        for obj in cast(QuerySet, self.queryset).filter(condition):  # the filter gives it one
             found.setdefault(str(obj.pk), obj)
             for key in self.keys:
                 found.setdefault(str(getattr(obj, key)).casefold(), obj)
@@ -115,11 +119,11 @@ class KeyedModelMultipleChoiceField(_KeyedChoiceMixin, forms.ModelMultipleChoice
 class KeyedModelChoiceFilter(django_filters.ModelChoiceFilter):
     """``?contract=7`` or ``?contract=MSA-2025-001``: one object by id or by ``keys``."""
 
-    field_class = KeyedModelChoiceField
+    field_class = KeyedModelChoiceField  # type: ignore[assignment]  # a Django ModelChoiceField, not django-filter's
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class KeyedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """``?provider=3&provider=Manila Care``: objects by id or by ``keys``, any of them."""
 
-    field_class = KeyedModelMultipleChoiceField
+    field_class = KeyedModelMultipleChoiceField  # type: ignore[assignment]  # as above

@@ -25,7 +25,7 @@ class Panel:
 
     name: str
     template: str
-    context: Callable[[HttpRequest, models.Model], dict[str, Any] | None]
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]  # the object: a model of the page
     order: int = 100
 
 

@@ -6,7 +6,7 @@ the templates under ``templates/generic/`` render them all alike, NetBox-style.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -30,6 +30,9 @@ from core.auth import TokenAuthMixin
 from core.panels import render_context
 from core.services import model_delete
 from core.spreadsheets import streamed_csv
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -136,7 +139,7 @@ class ObjectListView(TokenAuthMixin, ObjectMixin, SingleTableMixin, FilterView):
 
         return streamed_csv(values(), f"{self.model._meta.verbose_name_plural}.csv".replace(" ", "-"))
 
-    def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple:
+    def paginate_queryset(self, queryset: "_SupportsPagination[Any]", page_size: int) -> tuple:
         """A page that is not a number or past the end shows the first or last page, with a message.
 
         Django's list view answers such a page with its 404 page; the table (django-tables2)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from contracts.models import Contract
 from contracts.selectors import contract_list, contracts_needing_notice
 from core.months import add_months, month_start
+from reminders.selectors import open_reminders
 from savings.selectors import portfolio_savings
 from slas.selectors import dashboard_compliance, service_level_list
 from vendors.certifications import REQUIRED_BY_DATA_ACCESS, certification_problems
@@ -32,6 +33,7 @@ def dashboard_summary(*, user: User | AnonymousUser, today: dt.date) -> dict[str
         "notice_due": contracts_needing_notice(user=user, today=today),
         "certifications_expiring": list(certifications_expiring(user=user, today=today)),
         **certification_flags(user=user, today=today),
+        "reminders": open_reminders(user=user),  # unacknowledged, until someone acknowledges them
     }
 
 

@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 from contracts.models import Contract, Process
 from core.forms import BoundedJSONField
 from core.jsondepth import JsonTooDeepError, check_json_depth
-from core.months import parse_month
 from reports import services
 from reports.models import ReportKind, ReportLayout
 from reports.parsing.layout import (
@@ -46,7 +45,8 @@ class ReportUploadForm(forms.Form):
     fields builds the same form.
     """
 
-    contract = forms.ModelChoiceField(queryset=Contract.objects.none())
+    # The form's metaclass moves the field into base_fields; the attribute is the chosen contract.
+    contract: Contract | None = forms.ModelChoiceField(queryset=Contract.objects.none())  # type: ignore[assignment]
     process = forms.ModelChoiceField(
         queryset=Process.objects.none(), required=False, help_text="Needed when the contract covers several processes."
     )
@@ -72,19 +72,22 @@ class ReportUploadForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts
+        cast(forms.ModelChoiceField, self.fields["contract"]).queryset = contracts
         self.contract = self._chosen_contract(contracts)
         kind = self._value("kind") or ReportKind.WORK_ITEMS
         if self.contract is None:
-            self.fields["process"].queryset = processes.none()
+            cast(forms.ModelChoiceField, self.fields["process"]).queryset = processes.none()
             self.fields["process"].help_text = "Choose the contract first."
-            self.fields["layout"].queryset = layouts.filter(provider__isnull=True, kind=kind)
+            cast(forms.ModelChoiceField, self.fields["layout"]).queryset = layouts.filter(
+                provider__isnull=True, kind=kind
+            )
             return
-        self.fields["process"].queryset = processes.filter(pk__in=self.contract.processes.values("pk"))
-        only = list(self.fields["process"].queryset[:2])
+        contract_processes = processes.filter(pk__in=self.contract.processes.values("pk"))
+        cast(forms.ModelChoiceField, self.fields["process"]).queryset = contract_processes
+        only = list(contract_processes[:2])
         if len(only) == 1:
             self.initial.setdefault("process", only[0].pk)
-        self.fields["layout"].queryset = layouts.filter(
+        cast(forms.ModelChoiceField, self.fields["layout"]).queryset = layouts.filter(
             Q(provider__isnull=True) | Q(provider=self.contract.provider_id), kind=kind
         )
         first, last = _term_months(self.contract)
@@ -109,22 +112,6 @@ class ReportUploadForm(forms.Form):
             return contracts.filter(pk=int(value)).first()
         except (TypeError, ValueError):
             return None
-
-    def clean_month(self) -> str:
-        # The picker's bounds, checked on the server too (the browser's min/max is advice only).
-        month = self.cleaned_data.get("month")
-        if not month or self.contract is None:
-            return month
-        try:
-            first_day = parse_month(month)
-        except ValueError:
-            return month  # clean() names the format
-        if not self.contract.start_date.replace(day=1) <= first_day <= self.contract.end_date:
-            first, last = _term_months(self.contract)
-            raise forms.ValidationError(
-                f"{first_day:%Y-%m} is outside the term of contract {self.contract.reference} ({first} to {last})."
-            )
-        return month
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -290,7 +277,7 @@ class ReportLayoutForm(forms.ModelForm):
     def __init__(self, *args: Any, providers: QuerySet[Provider] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if providers is not None:
-            self.fields["provider"].queryset = providers
+            cast(forms.ModelChoiceField, self.fields["provider"]).queryset = providers
         self.fields["provider"].help_text = "Empty: a shared template that every provider may use or copy."
         self.layout_kind = self._raw("kind") or self.instance.kind or ReportKind.WORK_ITEMS
         self.initial.setdefault("kind", self.layout_kind)
@@ -315,8 +302,9 @@ class ReportLayoutForm(forms.ModelForm):
         raw = self._raw("config")
         if isinstance(raw, str):
             try:
+                check_json_depth(raw.encode("utf-8", "surrogatepass"))  # json.loads recurses per level
                 raw = json.loads(raw)
-            except json.JSONDecodeError:
+            except (JsonTooDeepError, json.JSONDecodeError):
                 raw = None
         if isinstance(raw, dict):
             return raw
@@ -405,7 +393,7 @@ class ReportLayoutForm(forms.ModelForm):
 
     def _outcome_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         spec = (self.base.get("fields") or {}).get("outcome") or {}
-        mapping = spec.get("map") if isinstance(spec, dict) and isinstance(spec.get("map"), dict) else {}
+        mapping = spec["map"] if isinstance(spec, dict) and isinstance(spec.get("map"), dict) else {}
         count = len(mapping) + OUTCOME_MAP_ROWS
         if self.is_bound:
             count = max(count, sum(1 for key in self.data if key.startswith("outcome_code_")))
@@ -451,7 +439,7 @@ class ReportLayoutForm(forms.ModelForm):
             extras=_words(data.get("extras", "")),
         )
         fields: dict[str, Any] = {}
-        base_fields = self.base.get("fields") if isinstance(self.base.get("fields"), dict) else {}
+        base_fields = self.base["fields"] if isinstance(self.base.get("fields"), dict) else {}
         for row in self.field_rows:
             spec = self._field_spec(row, dict(base_fields.get(row.name) or {}))
             if spec is not None:
@@ -461,7 +449,7 @@ class ReportLayoutForm(forms.ModelForm):
 
     def _field_spec(self, row: FieldRow, spec: dict[str, Any]) -> dict[str, Any] | None:
         data = self.cleaned_data
-        value = {option: data.get(bound.name) for option, bound in row.inputs.items()}
+        value: dict[str, Any] = {option: data.get(bound.name) for option, bound in row.inputs.items()}
         for option in FORM_FIELD_OPTIONS:
             spec.pop(option, None)
         column = (value.get("column") or "").strip()
@@ -522,6 +510,7 @@ class ReportLayoutForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data
         if any(name in self.errors for name in ("config", "editor")):
             return data
         config = self.build_config()
@@ -567,11 +556,15 @@ class ReportLayoutForm(forms.ModelForm):
         initial["kind"] = self.layout_kind
         initial.update(config=config, editor=editor, sample_columns=json.dumps(columns) if columns else "")
         return type(self)(
-            instance=self.instance, initial=initial, providers=self.fields["provider"].queryset, prefix=self.prefix
+            instance=self.instance,
+            initial=initial,
+            providers=cast(forms.ModelChoiceField, self.fields["provider"]).queryset,
+            prefix=self.prefix,
         )
 
     def editor_fields(self) -> list[str]:
         """The inputs that describe the config (all but the layout's name, provider, kind)."""
+        assert self._meta.fields is not None  # Meta.fields is declared
         return [name for name in self.fields if name not in self._meta.fields]
 
     def save(self, commit: bool = True) -> ReportLayout:
@@ -588,7 +581,7 @@ class ReportLayoutCopyForm(forms.Form):
     def __init__(self, *args: Any, providers: QuerySet[Provider], source: ReportLayout, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.source = source
-        self.fields["provider"].queryset = providers
+        cast(forms.ModelChoiceField, self.fields["provider"]).queryset = providers
         self.fields["name"].initial = source.name
 
     def save(self, *, user) -> ReportLayout:

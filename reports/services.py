@@ -21,6 +21,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from contracts.models import Contract, Process
+from core.audit import record_event
 from core.catalogue import CATALOGUE
 from core.months import month_end, month_start, parse_month
 from core.tasks import enqueue_on_commit, run_in_thread
@@ -370,7 +371,7 @@ def dispatch_import(report_id: int) -> bool:
         run_in_thread(import_report, report_id)
         return True
     try:
-        import_report.apply_async(args=[report_id])
+        import_report.apply_async(args=(report_id,))
     except BROKER_ERRORS as exc:
         logger.warning("import of report %s not sent, the broker is unavailable (%s); the sweep will", report_id, exc)
         VendorReport.objects.filter(pk=report_id, status=VendorReport.Status.QUEUED).update(dispatch_pending=True)
@@ -676,6 +677,8 @@ def _mark_superseded(reports: list[VendorReport], *, by: VendorReport) -> None:
     VendorReport.objects.filter(pk__in=ids).update(
         status=VendorReport.Status.SUPERSEDED, superseded_by=by, finished_at=timezone.now()
     )
+    for superseded in reports:  # the bulk update records nothing itself: the audit trail must say it
+        record_event(superseded, f"superseded by report #{by.pk}")
 
 
 @transaction.atomic
@@ -723,6 +726,7 @@ def report_reinstate(report: VendorReport, *, user: User | None = None) -> Vendo
         updated_at=timezone.now(),
     )
     logger.info("report %s reinstated by %s", locked.pk, user)
+    record_event(locked, "reinstated")
     if old_rejected:
         storage = locked.rejected_rows_file.storage
         transaction.on_commit(lambda: storage.delete(old_rejected))

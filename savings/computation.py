@@ -21,7 +21,9 @@ For one contract and month, in the reporting currency::
   *transition amortisation* is the one-time transition cost ÷ the amortisation months, in
   each of the first that many months of the contract;
 - **projected** savings (the business case) = expected monthly volume × baseline cost per
-  unit × expected savings % ÷ 100.
+  unit × expected savings % ÷ 100, the expected volume shared among the contract's processes
+  in proportion to each process's own expected volume (equally when none is set), each share
+  priced at its process's baseline.
 
 Money is ``Decimal`` throughout. Amounts are converted to the reporting currency with the
 rate valid on the month's last day (amount × rate, the rate being units of reporting currency
@@ -85,6 +87,7 @@ class ProcessMonth:
     process_id: int
     volume: int | None
     baseline: Baseline | None
+    expected_share: Decimal = Decimal(1)  # its weight in the contract's expected volume
 
 
 @dataclass(frozen=True)
@@ -161,16 +164,18 @@ def month_savings(month: ContractMonth, *, reporting_currency: str, rate: RateLo
     volumes = [p.volume for p in month.processes if p.volume is not None]
     result.volume = sum(volumes) if volumes else None
 
-    # Projected savings need only the business case and the baseline, not the month's data.
-    first_baseline = next((p.baseline for p in month.processes if p.baseline is not None), None)
-    if month.expected_monthly_volume and month.expected_savings_percent is not None and first_baseline:
-        projected = (
-            Decimal(month.expected_monthly_volume)
-            * first_baseline.cost_per_unit
-            * month.expected_savings_percent
-            / HUNDRED
-        )
-        result.projected_savings = money(projected, first_baseline.currency)
+    # Projected savings need only the business case and the baselines, not the month's data.
+    priced = [p for p in month.processes if p.baseline is not None]
+    weights = sum((p.expected_share for p in priced), ZERO)
+    if month.expected_monthly_volume and month.expected_savings_percent is not None and priced and weights > 0:
+        projected_parts = []
+        for process in priced:
+            assert process.baseline is not None
+            share = Decimal(month.expected_monthly_volume) * process.expected_share / weights
+            amount = share * process.baseline.cost_per_unit * month.expected_savings_percent / HUNDRED
+            projected_parts.append(money(amount, process.baseline.currency))
+        if all(part is not None for part in projected_parts):
+            result.projected_savings = sum((part for part in projected_parts if part is not None), ZERO)
 
     if not result.volume:
         result.status, result.note = NO_DATA, "No billable volume in the month: nothing to compare."

@@ -1,6 +1,8 @@
 """Reads of savings, scoped to the requesting user, and their roll-ups."""
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet, Sum
@@ -58,7 +60,7 @@ def savings_by_contract(results: QuerySet[SavingsResult]) -> list[dict]:
         .order_by("contract__reference")
     )
     out = []
-    for row in rows:
+    for row in cast("Iterable[dict[str, Any]]", rows):  # values() rows: plain dicts
         baseline, saved = row["baseline_cost"], row["savings"]
         row["savings_percent"] = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
         out.append(row)

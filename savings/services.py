@@ -7,6 +7,7 @@ computed; a month's charges, credits and billable volume are read from its credi
 (``slas``), so the pricing arithmetic happens once, in ``contracts.charges``.
 """
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -36,6 +37,15 @@ def process_baselines(contract: Contract) -> dict[int, list[computation.Baseline
     return baselines
 
 
+def expected_shares(contract: Contract) -> dict[int, Decimal]:
+    """Each process's weight in the business case's expected volume: its own expected monthly
+    volume, or the same weight for every process when none has one."""
+    expected = dict(contract.processes.values_list("pk", "expected_monthly_volume"))
+    if not any(expected.values()):
+        return {pk: Decimal(1) for pk in expected}
+    return {pk: Decimal(volume or 0) for pk, volume in expected.items()}
+
+
 class RateTable:
     """Exchange rates to the reporting currency, read once per recomputation."""
 
@@ -49,12 +59,10 @@ class RateTable:
             self.by_currency.setdefault(currency, []).append((date, rate))
 
     def __call__(self, currency: str, on: dt.date) -> Decimal | None:
-        found = None
-        for date, rate in self.by_currency.get(currency, []):
-            if date > on:
-                break
-            found = rate
-        return found
+        """The latest rate dated on or before ``on`` (the rows are in date order)."""
+        rows = self.by_currency.get(currency, [])
+        index = bisect.bisect_right(rows, on, key=lambda row: row[0])
+        return rows[index - 1][1] if index else None
 
 
 def months_in_term(contract: Contract, *, today: dt.date | None = None) -> list[dt.date]:
@@ -77,22 +85,34 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
     if not wanted:
         return []
     baselines = process_baselines(contract)
+    shares = expected_shares(contract)
     currencies = {contract.currency} | {b.currency for bs in baselines.values() for b in bs}
     rates = RateTable(currencies)
     statements = {s.period: s for s in CreditStatement.objects.filter(contract=contract, period__in=wanted)}
     now = timezone.now()
-    stored = []
-    for month in wanted:
-        figures = computation.month_savings(
-            contract_month(contract, month, statements.get(month), baselines),
-            reporting_currency=settings.REPORTING_CURRENCY,
-            rate=rates,
+    results = [
+        SavingsResult(
+            contract=contract,
+            period=month,
+            **_stored_fields(
+                computation.month_savings(
+                    contract_month(contract, month, statements.get(month), baselines, shares),
+                    reporting_currency=settings.REPORTING_CURRENCY,
+                    rate=rates,
+                ),
+                now,
+            ),
         )
-        result, _ = SavingsResult.objects.update_or_create(
-            contract=contract, period=month, defaults=_stored_fields(figures, now)
-        )
-        stored.append(result)
-    return stored
+        for month in wanted
+    ]
+    # One upsert for all the months (not one query per month): the cost per contract stays
+    # constant however long its term (see ``manage.py bench_savings``).
+    return SavingsResult.objects.bulk_create(
+        results,
+        update_conflicts=True,
+        unique_fields=["contract", "period"],
+        update_fields=STORED_FIELDS,
+    )
 
 
 def contract_month(
@@ -100,6 +120,7 @@ def contract_month(
     month: dt.date,
     statement: CreditStatement | None,
     baselines: dict[int, list[computation.Baseline]],
+    shares: dict[int, Decimal] | None = None,
 ) -> computation.ContractMonth:
     """The computation's view of one contract-month, from the contract and the month's statement."""
     last_day = month_end(month)
@@ -109,6 +130,7 @@ def contract_month(
             process_id=process_id,
             volume=volumes.get(str(process_id)),
             baseline=computation.baseline_for(process_baselines_list, last_day),
+            expected_share=(shares or {}).get(process_id, Decimal(1)),
         )
         for process_id, process_baselines_list in sorted(baselines.items())
     ]
@@ -128,6 +150,27 @@ def contract_month(
         expected_monthly_volume=contract.expected_monthly_volume,
         expected_savings_percent=contract.expected_savings_percent,
     )
+
+
+STORED_FIELDS = [
+    "status",
+    "reporting_currency",
+    "volume",
+    "baseline_cost",
+    "outsourced_cost",
+    "outsourced_source",
+    "service_credits",
+    "retained_cost",
+    "transition_amortisation",
+    "net_cost",
+    "savings",
+    "savings_percent",
+    "projected_savings",
+    "rates",
+    "inputs",
+    "note",
+    "computed_at",
+]
 
 
 def _stored_fields(figures: computation.MonthSavings, now: dt.datetime) -> dict:

@@ -16,6 +16,7 @@ class SavingsResultTable(tables.Table):
     savings_percent = tables.Column(verbose_name="Savings %")
     projected_savings = tables.Column(verbose_name="Projected")
     status = tables.Column()
+    inputs = tables.Column(verbose_name="Inputs and rates", orderable=False)
 
     class Meta:
         model = SavingsResult
@@ -31,7 +32,17 @@ class SavingsResultTable(tables.Table):
             "projected_savings",
             "reporting_currency",
             "status",
+            "inputs",
         )
+
+    def render_inputs(self, record: SavingsResult, value: dict) -> str:
+        """What the figures were made of: each process's volume × in-house cost, the outsourced
+        cost and where it came from, and the exchange rates used (baseline − net cost = savings)."""
+        parts = [f"{name}: {text}" for name, text in sorted((value or {}).items())]
+        parts += [
+            f"1 {currency} = {rate} {record.reporting_currency}" for currency, rate in sorted(record.rates.items())
+        ]
+        return "; ".join(parts) or "—"
 
     def render_status(self, record: SavingsResult, value: str) -> str:
         return record.get_status_display() + (f": {record.note}" if record.note and record.status != "ok" else "")

@@ -12,13 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from contracts.models import CURRENCY_CHOICES
 from core.views import ObjectListView, ObjectViews
 from savings import exports, filtersets, forms, selectors, services, tables
 from savings.models import ExchangeRate, SavingsResult
+from slas.views import contract_page_window
 
 MAX_RATE_FILE_BYTES = 1024 * 1024
 
@@ -61,12 +64,13 @@ class SavingsListView(ObjectListView):
     table_class = tables.SavingsResultTable
     template_name = "savings/savings_list.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
             if not filterset.is_valid():
-                return HttpResponse(f"Invalid filter: {filterset.errors.as_text()}", status=400)
+                problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+                return HttpResponse(f"Invalid filter: {problems}", status=400)
             results = filterset.qs
             if export == "csv":
                 response = HttpResponse(exports.as_csv(results), content_type="text/csv")
@@ -94,12 +98,18 @@ def contract_savings_panel(request: HttpRequest, contract: Any) -> dict[str, Any
     if not request.user.has_perm("savings.view_savingsresult"):
         return None
     results = selectors.savings_list(user=request.user).filter(contract=contract)
-    recent = list(results.order_by("-period")[:12])[::-1]
+    window, _ = contract_page_window(request, contract)  # the period the page's picker shows
+    recent = list(results.filter(period__range=(window.first, window.last)).order_by("period"))
+    # "Year to date" is the year of the latest month with figures, not today's year: a
+    # contract may have ended in 1999.
+    latest = results.filter(status=SavingsResult.Status.OK).order_by("-period").values_list("period", flat=True).first()
     return {
         "contract": contract,
         "reporting_currency": settings.REPORTING_CURRENCY,
         "months": recent,
         "totals": selectors.savings_totals(results),
+        "year": latest.year if latest else None,
+        "year_totals": selectors.savings_totals(results.filter(period__year=latest.year)) if latest else None,
         "chart": {
             **monthly_series(results.filter(period__in=[r.period for r in recent])),
             "script_id": f"savings-chart-{contract.pk}",
@@ -136,7 +146,7 @@ def parse_rates_csv(content: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     missing = {"date", "currency", "rate"} - {(name or "").strip().lower() for name in reader.fieldnames or []}
     if missing:
         return [], [f"Missing column(s): {', '.join(sorted(missing))}. The header must name date, currency, rate."]
-    valid_currencies = {code for code, _ in ExchangeRate._meta.get_field("currency").choices}
+    valid_currencies = {code for code, _ in CURRENCY_CHOICES}
     rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}

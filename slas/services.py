@@ -491,6 +491,23 @@ def perform_recompute_run(run_id: int, *, now: dt.datetime | None = None) -> Rec
     return run
 
 
+def resume_unfinished_runs(
+    *, older_than: dt.timedelta = dt.timedelta(minutes=2), now: dt.datetime | None = None
+) -> int:
+    """Queue again the recompute runs that never finished: their worker died in flight, or
+    the task was lost before it ran. ``perform_recompute_run`` is idempotent (a finished run
+    is left alone), so a run still going when this fires costs one redundant pass at most."""
+    from slas.tasks import perform_recompute_run
+
+    cutoff = (now or timezone.now()) - older_than
+    stale = list(
+        RecomputeRun.objects.filter(finished_at__isnull=True, requested_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for run_id in stale:
+        enqueue_on_commit(perform_recompute_run, run_id)
+    return len(stale)
+
+
 def recompute_contract(
     *,
     contract: Contract,

@@ -32,3 +32,9 @@ def perform_recompute_run(run_id: int) -> int:
 def close_finished_periods() -> int:
     """Nightly: settle last month and refresh this month's running figures."""
     return services.close_finished_periods()
+
+
+@shared_task
+def resume_unfinished_runs() -> int:
+    """Every minute: recompute runs interrupted in flight (or lost before they ran) are queued again."""
+    return services.resume_unfinished_runs()

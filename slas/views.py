@@ -138,6 +138,21 @@ def evidence_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return streamed_csv(rows(), f"work-items-{contract.reference}-{sla.process_id}-{result.period:%Y-%m}.csv")
 
 
+def contract_page_window(request: HttpRequest, contract: Any) -> tuple[MonthWindow, forms.ContractPeriodForm]:
+    """The months a contract's page shows, and its period picker: the page's panels share it.
+
+    Asked for with ``?period_from=&period_to=`` (bounded to the term), else the contract's
+    last 12 months with data, wherever they lie in time.
+    """
+    term = term_window(contract.start_date, contract.end_date)
+    asked = forms.ContractPeriodForm(request.GET, term=term) if _asks_period(request) else None
+    period = asked.cleaned_data if asked is not None and asked.is_valid() else {}
+    window = selectors.contract_window(contract=contract, **period)
+    # An invalid request keeps what the user typed, with the errors; otherwise the picker shows the window.
+    picker = asked if asked is not None and asked.errors else forms.ContractPeriodForm(term=term, window=window)
+    return window, picker
+
+
 def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, Any] | None:
     """The contract page's service levels, their charts and the credit statements, for one period.
 
@@ -147,11 +162,7 @@ def contract_compliance_panel(request: HttpRequest, contract: Any) -> dict[str, 
     if not request.user.has_perm("slas.view_complianceresult"):
         return None
     term = term_window(contract.start_date, contract.end_date)
-    asked = forms.ContractPeriodForm(request.GET, term=term) if _asks_period(request) else None
-    period = asked.cleaned_data if asked is not None and asked.is_valid() else {}
-    window = selectors.contract_window(contract=contract, **period)
-    # An invalid request keeps what the user typed, with the errors; otherwise the picker shows the window.
-    picker = asked if asked is not None and asked.errors else forms.ContractPeriodForm(term=term, window=window)
+    window, picker = contract_page_window(request, contract)
     slas = []
     for sla, results in selectors.contract_compliance(contract_id=contract.pk, window=window):
         latest = results[-1] if results else None

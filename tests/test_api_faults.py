@@ -77,6 +77,7 @@ def test_normal_nesting_still_parses(ops_api):
         "parameters": {"threshold_seconds": 20},
         "expected_level": "80",
         "minimum_level": "70",
+        "credit_allocation_percent": "10",  # a critical service level carries a credit
     }
     assert ops_api.post("/api/v1/service-levels/", payload, format="json").status_code == 201
 
@@ -93,7 +94,7 @@ def test_service_level_parameters_given_as_a_list_is_a_400_naming_the_field(ops_
     }
     response = ops_api.post("/api/v1/service-levels/", payload, format="json")
     assert response.status_code == 400
-    assert "must be an object" in response.json()["parameters"][0]
+    assert "must be an object" in response.json()["errors"]["parameters"][0]
 
 
 def test_deleting_a_process_whose_referring_rows_vanish_meanwhile_is_a_409(ops_api):

@@ -90,3 +90,20 @@ def test_the_history_needs_the_view_permission(db):
     client = APIClient()
     client.force_authenticate(User.objects.create_user("norole-audit"))
     assert client.get(f"/api/v1/providers/{provider.pk}/history/").status_code == 403
+
+
+def test_a_report_upload_supersede_and_reinstate_are_recorded(ops_user, imported, django_capture_on_commit_callbacks):
+    from reports import services as report_services
+    from tests.reports.helpers import canonical_csv, work_item
+
+    contract = ContractFactory()
+    first = imported(contract, canonical_csv([work_item(1)]))
+    second = imported(contract, canonical_csv([work_item(2), work_item(3)]))
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    entries = audit_entries(first)
+    assert entries[-1].action == "created"
+    assert any(e.reason == f"superseded by report #{second.pk}" for e in entries)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.report_reinstate(first, user=ops_user)
+    assert audit_entries(first)[0].reason == "reinstated"

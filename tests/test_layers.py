@@ -12,7 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. An app may import the apps listed before it, never one after it.
-LAYERS: list[str] = ["core", "vendors", "contracts", "reports", "slas", "savings", "overview"]
+LAYERS: list[str] = [
+    "core",
+    "vendors",
+    "contracts",
+    "documents",
+    "reports",
+    "slas",
+    "savings",
+    "reminders",
+    "overview",
+]
 TOP = "bpo_portal"  # settings, URLs, the Celery app: wires everything
 
 

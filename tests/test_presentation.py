@@ -133,7 +133,7 @@ def test_critical_service_level_without_credit_allocation_is_refused(ops_api, cl
     }
     response = ops_api.post("/api/v1/service-levels/", payload, format="json")
     assert response.status_code == 400
-    assert "credit allocation above 0" in response.json()["credit_allocation_percent"][0]
+    assert "credit allocation above 0" in response.json()["errors"]["credit_allocation_percent"][0]
 
     client.force_login(ops_user)
     form = {**payload, "parameters": "{}", "measurement_period": "monthly", "weight": "1", "minimum_sample_size": "30"}
@@ -156,7 +156,7 @@ def test_provider_names_are_unique_ignoring_case(ops_api):
     payload = {"name": "acme", "headquarters_country": "IN", "delivery_countries": ["IN"]}
     response = ops_api.post("/api/v1/providers/", payload, format="json")
     assert response.status_code == 400
-    assert "“Acme” already exists" in response.json()["name"][0]
+    assert "“Acme” already exists" in response.json()["errors"]["name"][0]
 
 
 def test_lists_contract_page_and_dashboard_show_units_not_raw_decimals(client, viewer_user, portfolio):  # noqa: F811

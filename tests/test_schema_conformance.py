@@ -16,6 +16,7 @@ import os
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bpo_portal.wsgi import application
+from documents.services import DocumentUpload, document_upload
 from reports.models import ReportLayout
 from slas import services
 from tests.factories import CertificationFactory, ContactFactory, ContractFactory, ServiceLevelFactory
@@ -54,6 +56,7 @@ def seeded(imported, ops_api):
     rows.append(work_item(150, received_at="2026-10-03T09:00:00+00:00", wait_seconds="soon"))  # one rejected row
     report = imported(contract, canonical_csv(rows), period=(october, dt.date(2026, 10, 31)))
     services.recompute_compliance(contract=contract, month=october, now=dt.datetime(2026, 11, 10, tzinfo=dt.UTC))
+    document = document_upload(DocumentUpload(owner=contract, upload=SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n")))
     return {
         "providers": contract.provider_id,
         "contacts": contract.provider.contacts.first().pk,
@@ -65,6 +68,7 @@ def seeded(imported, ops_api):
         "compliance": sla.results.first().pk,
         "reports": report.pk,
         "report-layouts": ReportLayout.objects.filter(versions__isnull=False).first().pk,
+        "documents": document.pk,
     }
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -65,6 +66,13 @@ class ContractSerializer(ValidatedModelSerializer):
         help_text='The provider\'s required certifications that are expired or missing today, e.g. "HIPAA expired"; '
         "renewing needs an override while there are any."
     )
+    owner = LookupRelatedField(
+        queryset=User.objects.all(),
+        slug_field="username",
+        allow_null=True,
+        required=False,
+        help_text="Who looks after the contract (id or user name); deadline reminders are emailed to them.",
+    )
 
     class Meta:
         model = Contract
@@ -81,6 +89,7 @@ class ContractSerializer(ValidatedModelSerializer):
             "auto_renew",
             "notice_period_days",
             "notice_deadline",
+            "owner",
             "status",
             "currency",
             "pricing_model",

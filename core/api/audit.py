@@ -1,8 +1,11 @@
 """``GET /api/v1/<objects>/{id}/history/``: an object's audit trail (``core.audit``)."""
 
+from typing import cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -11,7 +14,7 @@ from core.audit import audit_entries
 
 class FieldChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
 
@@ -35,6 +38,6 @@ class AuditTrailMixin:
     @extend_schema(responses=AuditEntrySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request: Request, *args, **kwargs) -> Response:
-        obj = self.get_object()
+        obj = cast(GenericAPIView, self).get_object()  # mixed into a viewset
         entries = audit_entries(obj, limit=200)
         return Response(AuditEntrySerializer(entries, many=True).data)

@@ -9,7 +9,7 @@ Users renew or revoke theirs on the profile page (``core.profile``) or through
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import exceptions
@@ -29,13 +29,13 @@ def token_expired(token: Token, *, now: dt.datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def token_issue(user: AbstractBaseUser) -> Token:
+def token_issue(user: User) -> Token:
     """A fresh token for ``user``; the previous one (if any) stops working at once."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
 
 
-def token_revoke(user: AbstractBaseUser) -> bool:
+def token_revoke(user: User) -> bool:
     """Delete ``user``'s token; True if there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)

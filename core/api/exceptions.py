@@ -28,7 +28,7 @@ class ErrorResponseSerializer(serializers.Serializer):
     """The body of every 4xx answer of the API (the schema's ``Error``)."""
 
     detail = serializers.CharField(help_text="What went wrong, in one sentence.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a declared field, not Serializer.errors
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors only: the messages per request field or query parameter "

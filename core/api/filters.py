@@ -71,7 +71,7 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
     the parameter named: the FilterSet's form errors (``raise_exception`` is on).
     """
 
-    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:  # type: ignore[override]  # DRF passes a Request
         check_query_params(request, allowed_query_params(view, queryset))
         return super().filter_queryset(request, queryset, view)
 

@@ -11,7 +11,8 @@ A malformed or out-of-range value (``page=abc``, ``page=999`` past the end, ``pa
 silently different page.
 """
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
@@ -48,7 +49,7 @@ class IdCursorPagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request: Request) -> int:
-        return _page_size(request, self.page_size_query_param, self.page_size)
+        return _page_size(request, self.page_size_query_param, cast(int, self.page_size))  # PAGE_SIZE is set
 
     def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> tuple[str, ...]:
         for backend in getattr(view, "filter_backends", []):
@@ -93,9 +94,9 @@ class StandardPagination(PageNumberPagination):
         return mode
 
     def get_page_size(self, request: Request) -> int:
-        return _page_size(request, self.page_size_query_param, self.page_size)
+        return _page_size(request, self.page_size_query_param, cast(int, self.page_size))  # PAGE_SIZE is set
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
+    def paginate_queryset(self, queryset: QuerySet | Sequence[Any], request: Request, view: Any = None) -> list | None:
         if self._mode(request) == "cursor":
             if self.page_query_param in request.query_params:
                 raise ValidationError({self.page_query_param: ["Use either `page` or `pagination=cursor`, not both."]})

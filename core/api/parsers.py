@@ -6,6 +6,7 @@ scanner the report readers use, and anything deeper than ``MAX_JSON_DEPTH`` is a
 """
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.exceptions import ParseError
@@ -19,7 +20,7 @@ class BoundedJSONParser(JSONParser):
 
     max_depth = MAX_JSON_DEPTH
 
-    def parse(self, stream, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         body = stream.read() if stream is not None else b""
         try:
             check_json_depth(body, self.max_depth)

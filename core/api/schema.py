@@ -14,7 +14,7 @@ Responses a view documents itself (a 409 with ``DuplicateError``, a 413 for uplo
 """
 
 import inspect
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc, get_view_model
@@ -27,13 +27,14 @@ ERROR_DESCRIPTIONS = {
     "400": "Invalid input: a request field or query parameter (named in `errors`) was refused.",
     "401": "Not signed in: send `Authorization: Token <key>` or a session cookie.",
     "403": "Signed in, but the user's role does not allow this.",
+    "429": "Too many requests: wait the seconds the `Retry-After` header names.",
     "404": "No such object, or not visible to this user.",
     "415": "The request body's content type is not accepted here.",
 }
 
 
 class ErrorDocumentingAutoSchema(AutoSchema):
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature, not DRF's
         """The action's docstring, else the view's own: never a base class's (developer notes)."""
         action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
         own = type(self.view).__dict__.get("__doc__")
@@ -48,9 +49,11 @@ class ErrorDocumentingAutoSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
+        if getattr(self.view, "throttle_classes", None):
+            codes.append("429")
         return codes
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

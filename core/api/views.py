@@ -1,7 +1,7 @@
 """Base API views: queries through the app's selector, lookups by id or key, strict query params."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import models
 from django.db.models import QuerySet
@@ -26,7 +26,7 @@ class StrictQueryParamsMixin:
     extra_query_params: tuple[str, ...] = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin of APIView
         check_query_params(request, allowed_query_params(self))
 
 
@@ -66,7 +66,7 @@ class SelectorModelViewSet(AuditTrailMixin, viewsets.ModelViewSet):
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
 @permission_classes([AllowAny])
 @schema(None)
-def api_not_found(request: Request, *args: Any, **kwargs: Any) -> None:
+def api_not_found(request: Request, *args: Any, **kwargs: Any) -> NoReturn:
     """Any ``/api/…/`` URL no route matches: a JSON 404 in the API's error shape, not an HTML page.
 
     (A path without its trailing slash is left to ``APPEND_SLASH``, which redirects it.)

@@ -1,6 +1,6 @@
 """API representations of layouts and vendor reports."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -96,7 +96,8 @@ class ReportLayoutCopySerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["provider"].queryset = provider_list(user=request.user)
+            provider = cast("serializers.PrimaryKeyRelatedField[Provider]", self.fields["provider"])
+            provider.queryset = provider_list(user=request.user)  # type: ignore[arg-type]  # stubs: Manager as descriptor
 
 
 class ErrorSerializer(serializers.Serializer):

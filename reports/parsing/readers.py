@@ -616,7 +616,7 @@ class _BoundedJson:
         self._inside = 0  # bytes read since the scan last stood between two elements
 
     def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(_CHUNK if size is None or size < 0 else min(size, _CHUNK))
+        data: bytes = self._stream.read(_CHUNK if size is None or size < 0 else min(size, _CHUNK))
         try:
             at_top = self._scanner.feed(data)
         except JsonTooDeepError as exc:

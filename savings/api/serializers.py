@@ -4,28 +4,36 @@ Money is a decimal string with its currency beside it (``reporting_currency``), 
 rest of the API; the rate used for each currency is listed in ``rates``.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import MoneyField
 from core.api.serializers import ValidatedModelSerializer
 from savings.models import ExchangeRate, SavingsResult
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True, "read_only": True, "allow_null": True}
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "1999-02"})
+class MonthSerializerField(serializers.DateField):
+    """A calendar month as ``YYYY-MM`` (what the ``period_from``/``period_to`` filters take)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m", **kwargs)  # type: ignore[arg-type]
 
 
 class SavingsResultSerializer(serializers.ModelSerializer):
     contract = serializers.CharField(source="contract.reference", read_only=True)
     contract_id = serializers.IntegerField(read_only=True)
     provider = serializers.CharField(source="contract.provider.name", read_only=True)
-    month = serializers.DateField(source="period", format="%Y-%m", read_only=True)
+    month = MonthSerializerField(source="period", read_only=True)
     currency = serializers.CharField(source="reporting_currency", read_only=True)
-    baseline_cost = serializers.DecimalField(**MONEY)
-    outsourced_cost = serializers.DecimalField(**MONEY)
-    service_credits = serializers.DecimalField(**MONEY)
-    retained_cost = serializers.DecimalField(**MONEY)
-    transition_amortisation = serializers.DecimalField(**MONEY)
-    net_cost = serializers.DecimalField(**MONEY)
-    savings = serializers.DecimalField(**MONEY)
-    projected_savings = serializers.DecimalField(**MONEY)
+    baseline_cost = MoneyField(read_only=True, allow_null=True)
+    outsourced_cost = MoneyField(read_only=True, allow_null=True)
+    service_credits = MoneyField(read_only=True, allow_null=True)
+    retained_cost = MoneyField(read_only=True, allow_null=True)
+    transition_amortisation = MoneyField(read_only=True, allow_null=True)
+    net_cost = MoneyField(read_only=True, allow_null=True)
+    savings = MoneyField(read_only=True, allow_null=True)
+    projected_savings = MoneyField(read_only=True, allow_null=True)
     savings_percent = serializers.FloatField(read_only=True, allow_null=True, help_text="0–100, of the baseline.")
     rates = serializers.DictField(child=serializers.CharField(), read_only=True)
 
@@ -58,12 +66,12 @@ class SavingsResultSerializer(serializers.ModelSerializer):
 
 class SavingsTotalsSerializer(serializers.Serializer):
     currency = serializers.CharField()
-    baseline_cost = serializers.DecimalField(**MONEY)
-    outsourced_cost = serializers.DecimalField(**MONEY)
-    service_credits = serializers.DecimalField(**MONEY)
-    net_cost = serializers.DecimalField(**MONEY)
-    savings = serializers.DecimalField(**MONEY)
-    projected_savings = serializers.DecimalField(**MONEY)
+    baseline_cost = MoneyField(read_only=True, allow_null=True)
+    outsourced_cost = MoneyField(read_only=True, allow_null=True)
+    service_credits = MoneyField(read_only=True, allow_null=True)
+    net_cost = MoneyField(read_only=True, allow_null=True)
+    savings = MoneyField(read_only=True, allow_null=True)
+    projected_savings = MoneyField(read_only=True, allow_null=True)
     savings_percent = serializers.FloatField(allow_null=True)
     months_with_data = serializers.IntegerField()
     months_without_data = serializers.IntegerField()

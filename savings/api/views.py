@@ -1,24 +1,47 @@
 """REST endpoints: savings per contract-month with totals, and exchange rates."""
 
-from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from typing import Any
 
+from django.conf import settings
+from rest_framework import mixins, viewsets
+
+from core.api.pagination import StandardPagination
 from core.api.views import SelectorModelViewSet
 from savings import filtersets, selectors
 from savings.api.serializers import ExchangeRateSerializer, SavingsResultSerializer, SavingsTotalsSerializer
 from savings.models import ExchangeRate, SavingsResult
 
-SavingsPage = inline_serializer(
-    "SavingsPage",
-    {
-        "count": serializers.IntegerField(),
-        "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True),
-        "totals": SavingsTotalsSerializer(),
-        "results": SavingsResultSerializer(many=True),
-    },
-)
+
+class SavingsPagination(StandardPagination):
+    """The API's pagination, with ``totals`` over every month the filters select beside the page."""
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        money = {"type": "string", "format": "decimal", "nullable": True, "description": "In `currency`."}
+        paginated["properties"]["totals"] = {
+            "type": "object",
+            "description": "Σ over the months with figures that the filters select; % = Σ savings ÷ Σ baseline.",
+            "required": ["currency", "savings", "months_with_data", "months_without_data"],
+            "properties": {
+                "currency": {"type": "string", "description": "The reporting currency."},
+                **{
+                    name: money
+                    for name in (
+                        "baseline_cost",
+                        "outsourced_cost",
+                        "service_credits",
+                        "net_cost",
+                        "savings",
+                        "projected_savings",
+                    )
+                },
+                "savings_percent": {"type": "number", "format": "double", "nullable": True},
+                "months_with_data": {"type": "integer"},
+                "months_without_data": {"type": "integer"},
+            },
+        }
+        paginated["required"] = [*paginated.get("required", []), "totals"]
+        return paginated
 
 
 class SavingsResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -35,7 +58,8 @@ class SavingsResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         return selectors.savings_list(user=self.request.user)
 
-    @extend_schema(responses=SavingsPage)
+    pagination_class = SavingsPagination
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         totals = {"currency": settings.REPORTING_CURRENCY, **selectors.savings_totals(queryset)}

@@ -1,7 +1,7 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from contracts.filtersets import CONTRACT_KEYS
 from contracts.selectors import contract_list
+from core.api.exceptions import ErrorResponseSerializer as ErrorResponse
 from core.api.lookups import get_by_key_or_404
 from core.api.views import SelectorModelViewSet, StrictQueryParamsMixin
 from core.catalogue import METRICS
@@ -102,9 +103,6 @@ def _contract(request, contract: str):
     return get_by_key_or_404(contract_list(user=request.user), contract, CONTRACT_KEYS)
 
 
-ErrorResponse = inline_serializer("ErrorDetail", {"detail": drf_serializers.CharField()})
-
-
 class RecomputeRequestSerializer(drf_serializers.Serializer):
     from_month = drf_serializers.CharField(
         required=False,
@@ -157,11 +155,6 @@ class RecomputeRunSerializer(drf_serializers.ModelSerializer):
         return [f"{m:%Y-%m}" for m in run.months]
 
 
-RecomputeRequestError = inline_serializer(
-    "RecomputeRequestError", {"from_month": drf_serializers.ListField(child=drf_serializers.CharField())}
-)
-
-
 class ContractRecomputeView(APIView):
     """``POST /contracts/{reference or id}/recompute/``: recompute a contract's compliance now.
 
@@ -176,7 +169,7 @@ class ContractRecomputeView(APIView):
         request=RecomputeRequestSerializer,
         responses={
             202: RecomputeRunSerializer,
-            400: OpenApiResponse(RecomputeRequestError, description="A malformed from_month."),
+            400: OpenApiResponse(ErrorResponse, description="A malformed from_month (named under `errors`)."),
             401: OpenApiResponse(ErrorResponse, description="Not signed in."),
             403: OpenApiResponse(ErrorResponse, description="Only operations may recompute."),
             404: OpenApiResponse(ErrorResponse, description="No such contract (or not visible to you)."),

@@ -26,3 +26,4 @@
   });
   // An upload over the size limit is refused with 413 and an explanation: show it in the preview panel.
   document.body.addEventListener("htmx:beforeSwap", ev => { if (ev.detail.xhr.status === 413) { ev.detail.shouldSwap = true; ev.detail.isError = false; } });
+})();

@@ -71,7 +71,7 @@ def test_sla_status_filters_on_the_status_of_the_latest_month_in_the_period(bank
 def test_sla_status_malformed_period_answers_400_naming_the_parameter(bank_1999, viewer_api, query, parameter):
     response = viewer_api.get(f"/api/v1/sla-status/?{query}")
     assert response.status_code == 400
-    assert parameter in response.json()
+    assert parameter in response.json()["errors"]
 
 
 def test_sla_status_parameters_are_in_the_schema(viewer_api):

@@ -33,6 +33,7 @@ def _with_slas(contract):
         expected_level=80,
         minimum_level=70,
         credit_allocation_percent=60,
+        minimum_sample_size=0,  # the tests judge a handful of calls
     )
     ServiceLevel.objects.create(
         contract=contract,
@@ -41,6 +42,7 @@ def _with_slas(contract):
         expected_level=30,
         minimum_level=45,
         credit_allocation_percent=40,
+        minimum_sample_size=0,
     )
     return contract
 
@@ -228,7 +230,7 @@ def test_recompute_endpoint_for_operations(contract_1999, ops_api, django_captur
     assert by_id.status_code == 202 and by_id.json()["months"] == ["1999-11", "1999-12"]
     assert ops_api.post("/api/v1/contracts/NOPE/recompute/").status_code == 404
     bad = ops_api.post("/api/v1/contracts/MSA-1999/recompute/", {"from_month": "1999-13"}, format="json")
-    assert bad.status_code == 400 and "from_month" in bad.json()
+    assert bad.status_code == 400 and "from_month" in bad.json()["errors"]
 
 
 def test_recompute_endpoint_is_refused_to_viewers(contract_1999, viewer_api, api_client):
@@ -280,7 +282,7 @@ def test_the_api_refuses_a_report_outside_the_term(contract_1999, ops_api):
         }
         response = ops_api.post("/api/v1/reports/", data, format="multipart")
         assert response.status_code == 400
-        assert response.json()["month"] == [TERM_MESSAGE.replace("2026-10", label)]
+        assert response.json()["errors"]["month"] == [TERM_MESSAGE.replace("2026-10", label)]
     assert not VendorReport.objects.exists()
 
 
@@ -368,7 +370,10 @@ def test_a_process_not_on_the_contract_is_refused_at_upload(contract_1999, ops_a
         "process": other.pk,
     }
     response = ops_api.post("/api/v1/reports/", data, format="multipart")
-    assert response.status_code == 400 and "is not a process of contract MSA-1999" in response.json()["process"][0]
+    assert (
+        response.status_code == 400
+        and "is not a process of contract MSA-1999" in response.json()["errors"]["process"][0]
+    )
 
 
 def test_counts_of_active_contracts_leave_ended_ones_out(contract_1999, client, viewer_user):
@@ -411,3 +416,28 @@ def test_editing_in_the_browser_recomputes_and_names_who(
     assert run.requested_by == ops_user and "minimum level: 70 → 85" in run.reason
     page = client.get(response.url).content.decode()
     assert "Service level changed by ops-user" in page
+
+
+def test_a_recompute_run_lost_in_flight_is_queued_again_and_finishes(
+    contract_1999, imported, django_capture_on_commit_callbacks
+):
+    """A run recorded but never finished (its worker died) is picked up by the minute sweep."""
+    from django.utils import timezone
+
+    imported(contract_1999, _calls_1999([5] * 10), period=FEB_1999)
+    lost = RecomputeRun.objects.create(
+        contract=contract_1999,
+        trigger=RecomputeRun.Trigger.MANUAL,
+        reason="its worker was killed",
+        first_month=dt.date(1999, 1, 1),
+        last_month=dt.date(1999, 12, 1),
+    )
+    RecomputeRun.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=5))
+    fresh = RecomputeRun.objects.create(contract=contract_1999, trigger=RecomputeRun.Trigger.MANUAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resume_unfinished_runs() == 1  # the fresh one may still be running
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.finished_at is not None and fresh.finished_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resume_unfinished_runs() == 0

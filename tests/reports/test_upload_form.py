@@ -89,13 +89,24 @@ def test_another_providers_layout_and_a_foreign_process_are_refused(ops_user, tw
 
 
 @pytest.mark.parametrize("month", ["1998-12", "2000-01", "1900-01"])
-def test_a_month_outside_the_term_is_refused_by_the_form(ops_user, two_contracts, month):
+def test_a_month_outside_the_term_is_refused_on_the_upload_page(client, ops_user, two_contracts, month):
+    """The picker is bounded to the term; a month typed past it is refused by the service's rule."""
+    from reports.models import VendorReport
+
     mine, _ = two_contracts
-    data = {"contract": mine.pk, "kind": ReportKind.WORK_ITEMS, "month": month, "process": mine.processes.first().pk}
-    files = {"file": SimpleUploadedFile("r.csv", canonical_csv([work_item(1)]))}
-    form = _form(ops_user, data, files)
-    assert not form.is_valid()
-    assert form.errors["month"] == [f"{month} is outside the term of contract C-NORTH (1999-01 to 1999-12)."]
+    layout = _layout("North calls", provider=mine.provider)
+    client.force_login(ops_user)
+    data = {
+        "contract": mine.pk,
+        "kind": ReportKind.WORK_ITEMS,
+        "month": month,
+        "process": mine.processes.first().pk,
+        "layout": layout.pk,
+        "file": SimpleUploadedFile("r.csv", canonical_csv([work_item(1)])),
+    }
+    page = client.post(reverse("reports:vendorreport_add"), data).content.decode()
+    assert "runs 1999-01-01 to 1999-12-31" in page and "lies outside it" in page
+    assert not VendorReport.objects.exists()
 
 
 def test_the_dependent_fields_endpoint_narrows_the_choices(client, ops_user, two_contracts):

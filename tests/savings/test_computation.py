@@ -174,3 +174,18 @@ def test_totals_are_sums_of_months_with_data_and_percent_of_sums():
     assert summed.baseline_cost == D("244458.00")
     assert summed.savings_percent == D("13.49")  # 32,972 ÷ 244,458
     assert (summed.months_with_data, summed.months_without_data) == (2, 1)
+
+
+def test_projected_savings_share_the_expected_volume_among_processes():
+    # 30,000 expected, split 2:1 between a 4.50 USD process and a 3.00 USD one, at 20 %:
+    # 20,000 × 4.50 × 20 % = 18,000.00 + 10,000 × 3.00 × 20 % = 6,000.00 → 24,000.00
+    processes = [
+        ProcessMonth(1, 100, USD_BASELINE, expected_share=D("2")),
+        ProcessMonth(2, 100, Baseline(dt.date.min, D("3.00"), "USD"), expected_share=D("1")),
+    ]
+    result = month_savings(
+        month(processes=processes, expected_monthly_volume=30000, expected_savings_percent=D("20")),
+        reporting_currency="USD",
+        rate=rates({}),
+    )
+    assert result.projected_savings == D("24000.00")

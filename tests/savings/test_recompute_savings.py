@@ -143,3 +143,16 @@ def test_provider_page_dashboard_and_command(contract, imported, client, viewer_
     assert "Savings" in provider_page and "MSA-S1" in provider_page
     dashboard = client.get("/").content.decode()
     assert "data-portfolio-savings" in dashboard and "17.00" in dashboard
+
+
+def test_the_page_shows_each_months_inputs_and_the_year_to_date(contract, imported, client, viewer_user):
+    contract.currency = "EUR"
+    contract.save()
+    ExchangeRate.objects.create(date=dt.date(2026, 10, 1), currency="EUR", rate=Decimal("1.10"))
+    imported(contract, _calls(10))
+    sla_services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
+    client.force_login(viewer_user)
+    page = client.get("/savings/", {"contract": contract.pk, "status": "ok"}).content.decode()
+    assert "10 × 4.0000 USD" in page and "1 EUR = 1.10000000 USD" in page
+    contract_page = client.get(contract.get_absolute_url()).content.decode()
+    assert "2026 to date" in contract_page

@@ -1,5 +1,10 @@
 """Create a believable demo portfolio: providers, processes, contracts, service levels, and
-12 months (plus the month so far) of generated vendor reports with their compliance.
+12 months (plus the month so far) of generated vendor reports with their compliance and savings.
+
+Dates follow today, so the demo always shows: savings for every contract against its in-house
+baseline (one contract, MSA-2025-008, losing money), one over-invoiced month (MSA-2025-007),
+one contract inside its notice window (MSA-2025-002), one certification expiring within 60
+days (Cape Coast BPO's PCI DSS) and one contract in EUR (MSA-2025-004) with monthly rates.
 
 Idempotent: every object is looked up by its natural key (name, reference, metric, report
 slot), so a second run changes nothing. Demo users: admin/admin (superuser), ops/ops
@@ -17,15 +22,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from contracts.models import Contract, Process, ServiceCategory
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
 from core import roles
 from core.months import add_months, month_end
 from reports import services as report_services
 from reports.models import ReportKind, ReportLayout, VendorReport
 from reports.parsing.samples import ANONYMOUS_BANK_LAYOUT
 from reports.synthetic import work_item_csv_bytes
+from savings import services as savings_services
+from savings.models import ExchangeRate
 from slas import services as sla_services
-from slas.models import ServiceLevel
+from slas.models import CreditStatement, ServiceLevel
 from vendors.models import Certification, Contact, Provider
 
 PROVIDERS = [
@@ -149,7 +156,9 @@ SLA_TEMPLATES: dict[str, list[tuple[str, dict[str, Any], str, str, str, str]]] =
 }
 
 CONTRACTS = [
-    # reference, provider, title, processes, pricing model, prices, start, months, auto renew, at risk, earn back
+    # reference, provider, title, processes, pricing model, prices (for ROWS_PER_REPORT items a month: amounts
+    # not per unit scale with --rows), months since start (dates follow today), term months, auto renew,
+    # at risk, earn back
     (
         "MSA-2025-001",
         "Northwind Contact Solutions",
@@ -157,7 +166,7 @@ CONTRACTS = [
         ["Retail customer care (voice)", "Customer chat support"],
         "per_unit",
         {"unit_price": "4.10"},
-        "2025-01-01",
+        22,
         36,
         True,
         "12",
@@ -169,10 +178,10 @@ CONTRACTS = [
         "Billing enquiries and overflow voice",
         ["Billing enquiries (email)", "Retail customer care (voice)"],
         "per_fte",
-        {"fte_rate": "2150", "fte_count": "42"},
-        "2025-04-01",
+        {"fte_rate": "2150", "fte_count": "3"},
+        19,
         24,
-        False,
+        True,
         "10",
         False,
     ),
@@ -182,8 +191,8 @@ CONTRACTS = [
         "IT service desk",
         ["IT service desk"],
         "hybrid",
-        {"fixed_monthly_fee": "45000", "unit_price": "6.50"},
-        "2025-02-01",
+        {"fixed_monthly_fee": "7000", "unit_price": "6.50"},
+        21,
         36,
         True,
         "15",
@@ -196,7 +205,7 @@ CONTRACTS = [
         ["Accounts payable invoice processing"],
         "per_unit",
         {"unit_price": "2.40"},
-        "2025-01-01",
+        22,
         48,
         False,
         "10",
@@ -208,8 +217,8 @@ CONTRACTS = [
         "Order-to-cash",
         ["Cash application"],
         "fixed",
-        {"fixed_monthly_fee": "38000"},
-        "2026-01-01",
+        {"fixed_monthly_fee": "1200"},
+        10,
         36,
         False,
         "8",
@@ -221,8 +230,8 @@ CONTRACTS = [
         "HR operations",
         ["Payroll administration", "Candidate screening"],
         "per_fte",
-        {"fte_rate": "3100", "fte_count": "18"},
-        "2025-06-01",
+        {"fte_rate": "3100", "fte_count": "8.4"},
+        17,
         36,
         True,
         "10",
@@ -235,8 +244,8 @@ CONTRACTS = [
         ["Order management"],
         "per_unit",
         {"unit_price": "2.10"},
-        "2025-03-01",
-        24,
+        20,
+        36,
         False,
         "12",
         False,
@@ -247,8 +256,8 @@ CONTRACTS = [
         "Content moderation",
         ["Content moderation"],
         "hybrid",
-        {"fixed_monthly_fee": "20000", "unit_price": "0.21"},
-        "2025-07-01",
+        {"fixed_monthly_fee": "300", "unit_price": "0.21"},
+        16,
         24,
         True,
         "15",
@@ -261,7 +270,7 @@ CONTRACTS = [
         ["Medical claims processing", "Medical coding"],
         "per_unit",
         {"unit_price": "4.60"},
-        "2025-01-01",
+        22,
         60,
         False,
         "10",
@@ -273,14 +282,63 @@ CONTRACTS = [
         "Legal document review",
         ["Contract review"],
         "fixed",
-        {"fixed_monthly_fee": "17500"},
-        "2025-09-01",
+        {"fixed_monthly_fee": "28000"},
+        14,
         24,
         False,
         "10",
         False,
     ),
 ]
+
+# Each contract's business case and currency: (currency, expected billable items a month as a
+# multiple of the items per report, expected savings %, retained cost a month, one-time
+# transition cost, months it is amortised over). Amounts are for ROWS_PER_REPORT items a month
+# in the contract's currency and scale with --rows, so every run tells the same story: every
+# contract saves against its in-house baseline except MSA-2025-008, whose fixed fee was sized
+# for three times the volume that came.
+BUSINESS_CASES: dict[str, tuple[str, int, str, str, str, int]] = {
+    "MSA-2025-001": ("USD", 2, "20", "300", "9000", 24),
+    "MSA-2025-002": ("USD", 2, "25", "350", "6000", 12),
+    "MSA-2025-003": ("USD", 1, "22", "600", "12000", 24),
+    "MSA-2025-004": ("EUR", 1, "30", "250", "5000", 24),
+    "MSA-2025-005": ("USD", 1, "20", "100", "3600", 36),
+    "MSA-2025-006": ("USD", 2, "20", "900", "18000", 24),
+    "MSA-2025-007": ("USD", 1, "30", "200", "4000", 24),
+    "MSA-2025-008": ("USD", 3, "25", "100", "2400", 24),
+    "MSA-2025-009": ("USD", 2, "30", "500", "20000", 36),
+    "MSA-2025-010": ("USD", 1, "25", "1200", "15000", 24),
+}
+# Price fields that are not per unit of work: they scale with --rows like the volumes do.
+SCALED_PRICES = {"fixed_monthly_fee", "fte_count"}
+LOSING_CONTRACT = "MSA-2025-008"
+# Notice is due within 90 days of today (else it renews itself): it ends at the end of the fifth month from now.
+NOTICE_WINDOW_CONTRACT = "MSA-2025-002"
+# The vendor's invoice for last month is 12 % above what the contract's prices give.
+OVER_INVOICED_CONTRACT, OVER_INVOICE_FACTOR = "MSA-2025-007", D("1.12")
+# EUR in the reporting currency (USD), one reference rate per calendar month (rates dated the 1st).
+EUR_RATES = (
+    "1.0850",
+    "1.0790",
+    "1.0920",
+    "1.0870",
+    "1.0810",
+    "1.0760",
+    "1.0840",
+    "1.0950",
+    "1.1020",
+    "1.0980",
+    "1.0910",
+    "1.0880",
+)
+# A revised in-house cost from six months ago (a wage round), derived from FTE figures: 4,260 / 600 = 7.10.
+BASELINE_REVISION = ("Retail customer care (voice)", 6, D("4260"), D("600"), "Wage round: in-house agent cost revised")
+
+
+def scaled(amount: str, rows: int) -> D:
+    """An amount given for ROWS_PER_REPORT items a month, for ``rows`` items (to cents)."""
+    return (D(amount) * rows / ROWS_PER_REPORT).quantize(D("0.01"))
+
 
 # Work items in each generated monthly report (one report per contract, process and month).
 ROWS_PER_REPORT = 900
@@ -318,13 +376,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        today = dt.date.today()
         with transaction.atomic():
             self._users()
-            providers = self._providers()
+            providers = self._providers(today)
             processes = self._processes(options["rows"])
-            created = self._contracts(providers, processes)
+            created = self._contracts(providers, processes, today, options["rows"])
+            self._baseline_revision(processes, today)
+            self._exchange_rates(today)
         self._layouts()
         reports = self._reports(options["months"], options["rows"])
+        self._savings(today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Provider.objects.count()} providers, {Process.objects.count()} processes, "
@@ -345,7 +407,9 @@ class Command(BaseCommand):
             if role:
                 user.groups.add(Group.objects.get(name=role))
 
-    def _providers(self) -> dict[str, Provider]:
+    def _providers(self, today: dt.date) -> dict[str, Provider]:
+        """Providers with their certifications, dated from today: only Cape Coast's PCI DSS expires soon."""
+        this_month = today.replace(day=1)
         result = {}
         for name, legal, hq, delivery, status, risk, access, website in PROVIDERS:
             provider, created = Provider.objects.get_or_create(
@@ -373,22 +437,23 @@ class Command(BaseCommand):
                     provider=provider,
                     kind="iso27001",
                     reference=f"ISMS-{provider.pk:04d}",
-                    issued_on=dt.date(2024, 3, 1),
-                    expires_on=dt.date(2027, 2, 28),
+                    issued_on=add_months(this_month, -20),
+                    expires_on=add_months(this_month, 16) - dt.timedelta(days=1),
                 )
                 if access == "phi":
                     Certification.objects.create(
                         provider=provider,
                         kind="hipaa",
-                        issued_on=dt.date(2025, 1, 15),
-                        expires_on=dt.date(2026, 12, 31),
+                        issued_on=add_months(this_month, -10),
+                        expires_on=add_months(this_month, 14) - dt.timedelta(days=1),
                     )
                 if access == "payment_card":
                     Certification.objects.create(
                         provider=provider,
                         kind="pci_dss",
-                        issued_on=dt.date(2025, 11, 1),
-                        expires_on=dt.date(2026, 12, 20),
+                        reference="QSA attestation, renewal audit pending",
+                        issued_on=today - dt.timedelta(days=325),
+                        expires_on=today + dt.timedelta(days=40),
                     )
             result[name] = provider
         return result
@@ -415,10 +480,28 @@ class Command(BaseCommand):
                 result[name].save(update_fields=["expected_monthly_volume", "updated_at"])
         return result
 
-    def _contracts(self, providers: dict[str, Provider], processes: dict[str, Process]) -> int:
+    def _contracts(
+        self, providers: dict[str, Provider], processes: dict[str, Process], today: dt.date, rows: int
+    ) -> int:
+        """The contracts, dated from today, with their prices and business cases.
+
+        Dates are set when a contract is created; its prices and business case are brought
+        up to date on every run (a database seeded by an older demo gets them too).
+        """
         created_count = 0
-        for ref, provider, title, process_names, pricing, prices, start, months, renew, at_risk, earn_back in CONTRACTS:
-            start_date = dt.date.fromisoformat(start)
+        this_month = today.replace(day=1)
+        for ref, provider, title, process_names, pricing, prices, age, months, renew, at_risk, earn_back in CONTRACTS:
+            start_date = add_months(this_month, -age)
+            currency, volume_factor, savings_percent, retained, transition, amortisation = BUSINESS_CASES[ref]
+            terms = {
+                **{k: scaled(v, rows) if k in SCALED_PRICES else D(v) for k, v in prices.items()},
+                "currency": currency,
+                "expected_monthly_volume": volume_factor * rows,
+                "expected_savings_percent": D(savings_percent),
+                "retained_monthly_cost": scaled(retained, rows),
+                "transition_cost": scaled(transition, rows),
+                "transition_amortisation_months": amortisation,
+            }
             contract, created = Contract.objects.get_or_create(
                 reference=ref,
                 defaults=dict(
@@ -431,12 +514,16 @@ class Command(BaseCommand):
                     pricing_model=pricing,
                     at_risk_percent=D(at_risk),
                     earn_back=earn_back,
-                    currency="USD",
                     notice_period_days=90,
-                    **{k: D(v) for k, v in prices.items()},
+                    **terms,
                 ),
             )
             created_count += created
+            changed = [name for name, value in terms.items() if getattr(contract, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(contract, name, terms[name])
+                contract.save(update_fields=[*changed, "updated_at"])
             contract.processes.add(*(processes[n] for n in process_names))
             for name in process_names:
                 process = processes[name]
@@ -459,6 +546,41 @@ class Command(BaseCommand):
                         service_level.save()
                         created_count += 1
         return created_count
+
+    def _baseline_revision(self, processes: dict[str, Process], today: dt.date) -> None:
+        """One process's in-house cost revised months ago: later months use it, earlier ones keep theirs."""
+        name, months_ago, cost_per_fte_month, units_per_fte_month, note = BASELINE_REVISION
+        process = processes[name]
+        if process.baselines.exists():
+            return
+        revision = ProcessBaseline(
+            process=process,
+            valid_from=add_months(today.replace(day=1), -months_ago),
+            cost_per_fte_month=cost_per_fte_month,
+            units_per_fte_month=units_per_fte_month,
+            currency=process.currency,
+            note=note,
+        )
+        revision.full_clean()  # derives the cost per unit from the FTE figures
+        revision.save()
+
+    def _exchange_rates(self, today: dt.date) -> None:
+        """A EUR rate for every month from the earliest demo contract's start to this month."""
+        first = Contract.objects.filter(reference__in=list(BUSINESS_CASES)).order_by("start_date").first()
+        if first is None:
+            return
+        month, this_month = first.start_date.replace(day=1), today.replace(day=1)
+        existing = set(ExchangeRate.objects.filter(currency="EUR").values_list("date", flat=True))
+        missing = []
+        while month <= this_month:
+            if month not in existing:
+                rate = D(EUR_RATES[month.month - 1])
+                missing.append(
+                    ExchangeRate(date=month, currency="EUR", rate=rate, source="Demo monthly reference rate")
+                )
+            month = add_months(month, 1)
+        # Created in bulk before the savings are computed (below), so no recomputation per rate.
+        ExchangeRate.objects.bulk_create(missing)
 
     def _layouts(self) -> None:
         """Shared templates for common formats, which any provider copies and then adjusts.
@@ -516,6 +638,30 @@ class Command(BaseCommand):
         for contract in Contract.objects.filter(reference__startswith="MSA-2025-"):
             sla_services.recompute_from(contract=contract, month=max(first, contract.start_date.replace(day=1)))
         return imported
+
+    def _savings(self, today: dt.date) -> None:
+        """One over-invoiced month, then every month of every demo contract's term.
+
+        The compliance recomputation above already stored the savings of the months with
+        reports (the ``compliance_recomputed`` signal); the months of the term before the
+        demo's reports are stored here too (as "no data"), so each contract's page and the
+        savings page cover its whole term.
+        """
+        contract = Contract.objects.get(reference=OVER_INVOICED_CONTRACT)
+        month = add_months(today.replace(day=1), -1)
+        statement = CreditStatement.objects.filter(contract=contract, period=month, charges__gt=0).first()
+        if statement is not None and not Invoice.objects.filter(contract=contract, period=month).exists():
+            assert statement.charges is not None
+            Invoice.objects.create(
+                contract=contract,
+                period=month,
+                amount=(statement.charges * OVER_INVOICE_FACTOR).quantize(D("0.01")),
+                reference=f"ADO-{month:%Y%m}-0457",
+            )
+            sla_services.recompute_from(contract=contract, month=month)
+        savings_services.recompute_all(
+            contract_ids=Contract.objects.filter(reference__in=list(BUSINESS_CASES)).values_list("pk", flat=True)
+        )
 
     def _import(self, contract, process, month, content: bytes, name: str, kind: str = ReportKind.WORK_ITEMS) -> int:
         last_day = month_end(month)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0007_audit_trail_of_baselines_invoices_rates'),
+        ('contracts', '0008_contract_owner'),
     ]
 
     operations = [
