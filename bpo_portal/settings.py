@@ -206,9 +206,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # The contract lifecycle: expire ended contracts, create the next term of auto-renewing ones.
+    # Daily just after midnight; idempotent, so the beat's database schedule may also run it by hand.
     "expire-ended-contracts": {
         "task": "contracts.tasks.expire_ended_contracts",
-        "schedule": 60 * 60 * 6,
+        "schedule": crontab(hour=0, minute=15),
     },
     "close-finished-periods": {
         "task": "slas.tasks.close_finished_periods",

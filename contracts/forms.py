@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from contracts.lifecycle import TARGETS
 from contracts.models import Contract, Invoice, Process, ProcessBaseline
 from core.filtersets import MonthField
 from core.forms import DateInput, SectionedFormMixin
@@ -26,7 +27,11 @@ class ProcessForm(forms.ModelForm):
 
 
 class ContractForm(SectionedFormMixin, forms.ModelForm):
-    """The contract in the sections a contract is read in: parties and term, pricing, credits, the rest."""
+    """The contract in the sections a contract is read in: parties and term, pricing, credits, the rest.
+
+    The status is not a field here: a new contract is a draft, and the status changes only
+    through the lifecycle buttons on the contract page (``contracts.lifecycle``).
+    """
 
     sections = (
         (
@@ -36,7 +41,6 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
                 "reference",
                 "title",
                 "processes",
-                "status",
                 "start_date",
                 "end_date",
                 "time_zone",
@@ -88,7 +92,6 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
             "auto_renew",
             "notice_period_days",
             "owner",
-            "status",
             "currency",
             "pricing_model",
             "unit_price",
@@ -178,3 +181,18 @@ class ProcessBaselineForm(forms.ModelForm):
                 self.add_error("cost_per_unit", "Give the cost per unit (or derive it from the FTE figures).")
             data["cost_per_fte_month"] = data["units_per_fte_month"] = None
         return data
+
+
+class TransitionForm(forms.Form):
+    """One lifecycle button of the contract page: the target, and why."""
+
+    to = forms.ChoiceField(choices=[(t, label) for t, label in TARGETS.items()], widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(required=False, widget=DateInput(), label="Last day of service")
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Override reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Renewing although the provider lacks a required certification: why.",
+    )

@@ -241,6 +241,21 @@ class Contract(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="An invoice further than this from the charges the prices give is an invoice discrepancy.",
     )
+    # The lifecycle (contracts.lifecycle): the term this one renews, and how it ended early.
+    previous_term = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_term",
+        help_text="The contract term this one renews (each term has at most one next term).",
+    )
+    terminated_on = models.DateField(null=True, blank=True, help_text="Last day of service of a terminated contract.")
+    termination_reason = models.TextField(blank=True)
+    renewal_override_reason = models.TextField(
+        blank=True,
+        help_text="Why this contract was renewed although its provider lacked a required certification.",
+    )
 
     # Every create, change and delete, with who and what before/after (core.audit).
     history = HistoricalRecords(m2m_fields=["processes"])

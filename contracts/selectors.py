@@ -27,8 +27,8 @@ def process_list(*, user: User | AnonymousUser) -> QuerySet[Process]:
 
 def contract_list(*, user: User | AnonymousUser) -> QuerySet[Contract]:
     queryset = (
-        Contract.objects.select_related("provider")
-        .prefetch_related("processes")
+        Contract.objects.select_related("provider", "previous_term", "next_term")
+        .prefetch_related("processes", "provider__certifications")
         .annotate(service_level_count=Count("service_levels", distinct=True))
         .order_by("reference")
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
 from core.tables import CountColumn, MoneyColumn, PriceColumn
+from vendors.tables import CertificationFlagColumn
 
 
 class ServiceCategoryTable(tables.Table):
@@ -39,6 +40,7 @@ class ContractTable(tables.Table):
     service_level_count = CountColumn(verbose_name="SLAs")
     # What the dates say, not a stale stored "Active" (sorted by the stored status).
     status = tables.Column(accessor="get_effective_status_display", order_by=("status", "end_date"))
+    certification_flags = CertificationFlagColumn(provider_path="provider", verbose_name="Provider certifications")
 
     class Meta:
         model = Contract
@@ -46,6 +48,7 @@ class ContractTable(tables.Table):
             "reference",
             "title",
             "provider",
+            "certification_flags",
             "status",
             "pricing_model",
             "start_date",

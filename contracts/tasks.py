@@ -1,12 +1,18 @@
 """Celery tasks of the contracts app; each only calls a service."""
 
+from typing import Any
+
 from celery import shared_task
 from django.utils import timezone
 
-from contracts import services
+from contracts import lifecycle
 
 
 @shared_task
-def expire_ended_contracts() -> int:
-    """Scheduled by beat; idempotent, so a redelivered run changes nothing more."""
-    return services.expire_ended_contracts(today=timezone.localdate())
+def expire_ended_contracts() -> dict[str, Any]:
+    """Daily (beat): expire ended contracts, renewing those with auto-renewal (``contracts.lifecycle``).
+
+    Idempotent, so a redelivered or repeated run changes nothing more.
+    """
+    run = lifecycle.expire_ended_contracts(today=timezone.localdate())
+    return {"expired": run.expired, "renewed": run.renewed, "not_renewed": run.not_renewed}

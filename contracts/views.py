@@ -4,14 +4,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views import View
 
-from contracts import filtersets, forms, invoices, selectors, tables
+from contracts import filtersets, forms, invoices, lifecycle, selectors, tables
+from contracts.amendments import contract_amendments
 from contracts.models import Contract, Invoice, Process, ProcessBaseline
 from core.audit import audit_entries
 from core.views import ObjectDetailView, ObjectEditView, ObjectViews
+from vendors.certifications import certification_problems
 
 
 class ProcessDetailView(ObjectDetailView):
@@ -34,7 +40,17 @@ class ContractDetailView(ObjectDetailView):
         # Compliance, credits (and later savings) are panels the apps above register
         # (``core.panels``): this page does not import them.
         context = super().get_context_data(**kwargs)
-        context["reports"] = self.object.reports.select_related("process").order_by("-created_at")[:10]
+        contract = self.object
+        today = timezone.localdate()
+        context["reports"] = contract.reports.select_related("process").order_by("-created_at")[:10]
+        context["certification_problems"] = certification_problems(contract.provider, on=today)
+        context["next_term"] = Contract.objects.filter(previous_term=contract).first()
+        if self.request.user.has_perm("contracts.change_contract"):
+            context["transitions"] = lifecycle.allowed_transitions(contract, today=today)
+            context["transition_form"] = forms.TransitionForm()
+        # The audit trail as the contract's amendment history (instead of the generic History).
+        context["amendments"] = contract_amendments(contract)
+        context["audit_entries"] = None
         return context
 
 
@@ -76,6 +92,43 @@ def invoice_import(request: HttpRequest) -> HttpResponse:
     return render(
         request, "contracts/invoice_import.html", {"form": form, "problems": problems}, status=400 if problems else 200
     )
+
+
+class ContractTransitionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST from a lifecycle button of the contract page: move it (``contracts.lifecycle``), back to a page."""
+
+    permission_required = "contracts.change_contract"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
+        form = forms.TransitionForm(request.POST)
+        if not form.is_valid():
+            problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+            messages.error(request, f"Nothing changed: {problems}")
+            return HttpResponseRedirect(contract.get_absolute_url())
+        data = form.cleaned_data
+        try:
+            result = lifecycle.transition(
+                contract,
+                data["to"],
+                today=timezone.localdate(),
+                user=request.user,
+                reason=data["reason"],
+                on=data["date"],
+                override_reason=data["override_reason"],
+            )
+        except lifecycle.TransitionNotAllowed as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(contract.get_absolute_url())
+        except ValidationError as exc:
+            messages.error(request, "Nothing changed: " + " ".join(exc.messages))
+            return HttpResponseRedirect(contract.get_absolute_url())
+        if result.pk != contract.pk:
+            messages.success(request, f"Renewed {contract.reference}: the next term is {result.reference}.")
+        else:
+            messages.success(request, f"Contract {result.reference} is now {result.get_status_display().lower()}.")
+        return HttpResponseRedirect(result.get_absolute_url())
 
 
 process_views = ObjectViews(

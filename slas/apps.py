@@ -7,12 +7,14 @@ class SlasConfig(AppConfig):
     verbose_name = "Service levels"
 
     def ready(self) -> None:
+        from contracts.lifecycle import contract_renewed
         from contracts.models import Contract, Invoice
         from reports.signals import report_processed
         from slas import receivers
         from slas.models import ServiceLevel
 
         report_processed.connect(receivers.recompute_after_import, dispatch_uid="slas.recompute_after_import")
+        contract_renewed.connect(receivers.copy_service_levels_to_renewal, dispatch_uid="slas.copy_to_renewal")
         for model, saved in (
             (ServiceLevel, receivers.recompute_after_service_level_saved),
             (Contract, receivers.recompute_after_contract_saved),

@@ -209,3 +209,19 @@ def recompute_after_invoice_changed(sender: Any, instance: Any, raw: bool = Fals
         reason=f"Invoice {instance.reference or '(no reference)'} for {instance.period:%Y-%m} {verb}.",
         user=get_current_user(),
     )
+
+
+def copy_service_levels_to_renewal(sender: Any, previous: Contract, renewal: Contract, **kwargs: Any) -> None:
+    """``contracts.lifecycle.contract_renewed``: the next term starts with the previous term's service levels.
+
+    Copies, not moves: the previous term keeps its own service levels and their results.
+    """
+    copies = []
+    for service_level in ServiceLevel.objects.filter(contract=previous).order_by("pk"):
+        service_level.pk = None
+        service_level.id = None
+        service_level._state.adding = True
+        service_level.contract = renewal
+        copies.append(service_level)
+    for copy in copies:
+        copy.save()

@@ -439,9 +439,10 @@ def delete_outside_term(
 def _delete_after_term(contract: Contract) -> None:
     """A shortened term takes its later months' results with it.
 
-    Only the end is enforced at run time: an auto-renewal moves the start date forward
-    (``contracts.services.expire_ended_contracts``), and that must not erase the history of
-    the previous term. The data migration cleared what lay before the start once.
+    Only the end is enforced at run time (a start date moved by hand keeps the months before
+    it). A renewal never moves a term's dates: it is a new contract, the next term
+    (``contracts.lifecycle``), so each term keeps its own results. The data migration cleared
+    what lay before the start once.
     """
     ComplianceResult.objects.filter(service_level__contract=contract, period__gt=contract.end_date).delete()
     CreditStatement.objects.filter(contract=contract, period__gt=contract.end_date).delete()

@@ -27,6 +27,8 @@ def test_worker_runs_a_task_that_writes_to_postgres(celery_worker):
         assert time.monotonic() < deadline, f"worker did not process the task; log: {celery_worker.log_path}"
         time.sleep(0.2)
 
-    renewing.refresh_from_db()
-    assert renewing.status == "active" and renewing.end_date >= dt.date.today()
+    renewing.refresh_from_db()  # renewed term after term, the old terms expired, their dates kept
+    assert renewing.status == "expired" and renewing.end_date == dt.date(2021, 1, 1)
+    latest = Contract.objects.filter(reference__startswith=f"{renewing.reference}-R", status="active").get()
+    assert latest.start_date <= dt.date.today() <= latest.end_date
     assert Contract.objects.get(pk=running.pk).status == "active"

@@ -20,6 +20,7 @@ def provider_list(*, user: User | AnonymousUser) -> QuerySet[Provider]:
             distinct=True,
         ),
     ).order_by("name")
+    queryset = queryset.prefetch_related("certifications")  # the certification flags (vendors.certifications)
     return visible_to(queryset, user, provider_path="")
 
 

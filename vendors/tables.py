@@ -1,9 +1,37 @@
 """Sortable tables for the provider lists."""
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from core.tables import CountColumn
+from vendors.certifications import certification_problems
 from vendors.models import Certification, Contact, Provider
+
+
+class CertificationFlagColumn(tables.Column):
+    """The provider's missing or expired required certifications as badges ("HIPAA expired")."""
+
+    def __init__(self, accessor: str = "pk", **kwargs) -> None:
+        self.provider_path = kwargs.pop("provider_path", "")
+        kwargs.setdefault("verbose_name", "Certifications")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(accessor=accessor, **kwargs)
+
+    def _problems(self, record) -> list:
+        provider = record if not self.provider_path else getattr(record, self.provider_path)
+        return certification_problems(provider, on=timezone.localdate())
+
+    def render(self, record) -> SafeString:
+        problems = self._problems(record)
+        provider = record if not self.provider_path else getattr(record, self.provider_path)
+        context = {"problems": problems, "provider": provider}
+        return SafeString(render_to_string("includes/certification_badges.html", context))
+
+    def value(self, record) -> str:
+        return ", ".join(p.label for p in self._problems(record))
 
 
 class ProviderTable(tables.Table):
@@ -11,6 +39,7 @@ class ProviderTable(tables.Table):
     headquarters_country = tables.Column(verbose_name="HQ")
     contract_count = CountColumn(verbose_name="Contracts")
     active_contract_count = CountColumn(verbose_name="Active")
+    certification_flags = CertificationFlagColumn()
 
     class Meta:
         model = Provider
@@ -19,6 +48,7 @@ class ProviderTable(tables.Table):
             "status",
             "risk_tier",
             "data_access",
+            "certification_flags",
             "headquarters_country",
             "contract_count",
             "active_contract_count",

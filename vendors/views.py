@@ -2,8 +2,11 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from core.views import ObjectDetailView, ObjectViews
 from vendors import filtersets, forms, selectors, tables
+from vendors.certifications import certification_problems
 from vendors.models import Certification, Contact, Provider
 
 
@@ -16,6 +19,7 @@ class ProviderDetailView(ObjectDetailView):
         context["contacts"] = provider.contacts.all()
         context["certifications"] = provider.certifications.all()
         context["contracts"] = provider.contracts.order_by("-start_date")
+        context["certification_problems"] = certification_problems(provider, on=timezone.localdate())
         return context
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0009_invoice_tolerance'),
+        ('contracts', '0010_invoice_tolerance'),
         ('savings', '0002_audit_trail_of_baselines_invoices_rates'),
     ]
 

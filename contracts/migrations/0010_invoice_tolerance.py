@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0008_contract_owner'),
+        ('contracts', '0009_contract_lifecycle_renewal_termination'),
     ]
 
     operations = [
