@@ -181,7 +181,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # request, so the upload page answers at once and its progress bar moves.
 BACKGROUND_EAGER_TASKS = env.bool("BACKGROUND_EAGER_TASKS", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+# Two queues, so that a recomputation never delays an import: ``imports`` (an upload's import
+# and the import sweep) and ``compute`` (every recompute and every other periodic task), each
+# consumed by its own workers (docker-compose.yml, README "Queues and workers"). Anything not
+# routed below (Celery's own tasks, messages queued before the queues were split) goes to the
+# default queue, which the compute workers also consume. The names come from the environment
+# so that several deployments, or the test suite's private workers, can share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="bpo_portal")
+CELERY_IMPORTS_QUEUE = env("CELERY_IMPORTS_QUEUE", default="imports")
+CELERY_COMPUTE_QUEUE = env("CELERY_COMPUTE_QUEUE", default="compute")
+CELERY_TASK_ROUTES = {
+    "reports.tasks.import_report": {"queue": CELERY_IMPORTS_QUEUE},
+    "reports.tasks.requeue_stalled_imports": {"queue": CELERY_IMPORTS_QUEUE},
+    "slas.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+    "savings.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+    "reminders.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+    "contracts.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+    "vendors.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -23,7 +23,14 @@ from reports import heartbeat, progress, services
 from reports.models import VendorReport, WorkItem
 from reports.synthetic import work_item_csv_bytes
 from tests.factories import ContractFactory
-from tests.fixtures.services import PROJECT_DIR, _missing, _test_database_url
+from tests.fixtures.services import (
+    PROJECT_DIR,
+    _missing,
+    _test_database_url,
+    private_queues,
+    queue_environment,
+    tasks_routed_to,
+)
 from tests.reports.helpers import OCTOBER, canonical_csv, submit, work_item
 from tests.reports.test_worker_import import _wait_for
 
@@ -136,6 +143,7 @@ def test_a_worker_outlives_a_broker_restart_mid_import_and_then_imports(tmp_path
     redis = PrivateRedis(tmp_path)
     redis.start()
     queue = f"test-{uuid.uuid4().hex[:12]}"
+    queues = private_queues(queue)
     hostname = f"{queue}@localhost"
     log_dir = Path(os.environ.get("BPO_TEST_ARTIFACTS", tmp_path_factory.mktemp("worker")))
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -144,14 +152,14 @@ def test_a_worker_outlives_a_broker_restart_mid_import_and_then_imports(tmp_path
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": redis.url,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **queue_environment(queues),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
     }
     command = [
-        *(sys.executable, "-m", "celery", "-A", "bpo_portal", "worker", "-Q", queue, "-n", hostname),
+        *(sys.executable, "-m", "celery", "-A", "bpo_portal", "worker", "-Q", ",".join(queues.values()), "-n", hostname),
         *("--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle", "-l", "INFO"),
     ]
     restarts = 0
@@ -182,10 +190,11 @@ def test_a_worker_outlives_a_broker_restart_mid_import_and_then_imports(tmp_path
             services.requeue_stalled_imports()  # as beat would, every 30 s
         return report.is_finished
 
-    previous = (celery_app.conf.broker_write_url, celery_app.conf.broker_read_url, celery_app.conf.task_default_queue)
+    previous = (celery_app.conf.broker_write_url, celery_app.conf.broker_read_url)
     celery_app.conf.broker_write_url = celery_app.conf.broker_read_url = redis.url
-    celery_app.conf.task_default_queue = queue
     celery_app._after_fork()  # drop the pooled connections to the shared broker
+    routed = tasks_routed_to(queues)
+    routed.__enter__()
     worker = start_worker()
     try:
         _wait_for(answers, timeout=60, what="the worker to start", log=log_path)
@@ -218,6 +227,7 @@ def test_a_worker_outlives_a_broker_restart_mid_import_and_then_imports(tmp_path
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
-        celery_app.conf.broker_write_url, celery_app.conf.broker_read_url, celery_app.conf.task_default_queue = previous
+        celery_app.conf.broker_write_url, celery_app.conf.broker_read_url = previous
+        routed.__exit__(None, None, None)
         celery_app._after_fork()
         redis.stop()
