@@ -85,10 +85,13 @@ def test_two_workers_import_two_reports_at_once_and_recompute_without_duplicates
     ]
 
     def imported_and_recomputed() -> bool:
-        return all(
-            r.status == VendorReport.Status.COMPLETED and r.compliance_pending_since is None
-            for r in VendorReport.objects.filter(pk__in=[r.pk for r in reports])
-        ) and not RecomputeRun.objects.filter(finished_at__isnull=True).exists()
+        return (
+            all(
+                r.status == VendorReport.Status.COMPLETED and r.compliance_pending_since is None
+                for r in VendorReport.objects.filter(pk__in=[r.pk for r in reports])
+            )
+            and not RecomputeRun.objects.filter(finished_at__isnull=True).exists()
+        )
 
     _wait_for(imported_and_recomputed, what="both imports and their recomputes", logs=logs)
     # Each worker took one of the two imports (one task at a time each: prefetch 1, late acks).

@@ -159,7 +159,8 @@ def test_a_worker_outlives_a_broker_restart_mid_import_and_then_imports(tmp_path
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
     }
     command = [
-        *(sys.executable, "-m", "celery", "-A", "bpo_portal", "worker", "-Q", ",".join(queues.values()), "-n", hostname),
+        *(sys.executable, "-m", "celery", "-A", "bpo_portal", "worker", "-n", hostname),
+        *("-Q", ",".join(queues.values())),
         *("--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle", "-l", "INFO"),
     ]
     restarts = 0
