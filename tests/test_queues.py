@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from bpo_portal.celery import app as celery_app
 from reports.models import VendorReport, WorkItem
@@ -78,11 +79,13 @@ def test_two_workers_import_two_reports_at_once_and_recompute_without_duplicates
     workers = [start_worker("first"), start_worker("second")]
     logs = [str(worker.log_path) for worker in workers]
     contracts = [_contract_1999("MSA-Q1"), _contract_1999("MSA-Q2")]
-    waits = [[5] * 8 + [50] * 2, [50] * 6 + [5] * 4]  # one meets its target, the other breaches it
-    reports = [
-        submit(contract, _calls_1999(w), period=FEB, name=f"{contract.reference}.csv")
-        for contract, w in zip(contracts, waits, strict=True)
-    ]
+    rows = 3000  # long enough that the first import is still running when the second is sent
+    waits = [([5] * 8 + [50] * 2) * (rows // 10), ([50] * 6 + [5] * 4) * (rows // 10)]  # met, breached
+    with transaction.atomic():  # both sent together, at the commit
+        reports = [
+            submit(contract, _calls_1999(w), period=FEB, name=f"{contract.reference}.csv")
+            for contract, w in zip(contracts, waits, strict=True)
+        ]
 
     def imported_and_recomputed() -> bool:
         return (
@@ -98,7 +101,7 @@ def test_two_workers_import_two_reports_at_once_and_recompute_without_duplicates
     assert [_received(worker, "reports.tasks.import_report") for worker in workers] == [1, 1]
     for report in reports:
         report.refresh_from_db()
-        assert report.rows_accepted == 10 and WorkItem.objects.filter(report=report).count() == 10
+        assert report.rows_accepted == rows and WorkItem.objects.filter(report=report).count() == rows
     assert RecomputeRun.objects.filter(trigger="import").count() == 2
 
     # Both contracts recomputed at once on the two workers: every month of each term, once.
