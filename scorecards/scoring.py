@@ -338,7 +338,7 @@ def rank(scores: Mapping[K, float]) -> dict[K, int]:
     Compare scores as stored (rounded); the caller passes the providers of one category.
     """
     ordered = sorted(scores.values(), reverse=True)
-    first_position = {}
+    first_position: dict[float, int] = {}
     for position, value in enumerate(ordered, start=1):
         first_position.setdefault(value, position)
     return {key: first_position[value] for key, value in scores.items()}
