@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,9 +8,21 @@ class ScorecardsConfig(AppConfig):
 
     Sits above ``savings`` (the cost criterion reads its results) and ``reminders``, below
     ``overview``. Scorecards follow every compliance recomputation: this app subscribes to
-    ``slas.signals.compliance_recomputed`` after ``savings`` does (INSTALLED_APPS order), so
-    the month's savings are already stored when its scorecards are computed.
+    ``slas.signals.compliance_recomputed`` after ``savings`` does (it comes later in
+    INSTALLED_APPS, and receivers run in the order they connected), so the month's savings
+    are already stored when its scorecards are computed.
     """
 
     name = "scorecards"
     verbose_name = "Scorecards"
+
+    def ready(self) -> None:
+        from slas.signals import compliance_recomputed
+
+        compliance_recomputed.connect(_recompute_scorecards, dispatch_uid="scorecards.after_compliance")
+
+
+def _recompute_scorecards(sender: Any, contract_id: int, months: list, **kwargs: Any) -> None:
+    from scorecards.services import recompute_for_contract
+
+    recompute_for_contract(contract_id=contract_id, months=months)
