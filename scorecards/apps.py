@@ -17,9 +17,15 @@ class ScorecardsConfig(AppConfig):
     verbose_name = "Scorecards"
 
     def ready(self) -> None:
+        from core.panels import Panel, register_panel
+        from scorecards.views import provider_scorecard_panel
         from slas.signals import compliance_recomputed
 
         compliance_recomputed.connect(_recompute_scorecards, dispatch_uid="scorecards.after_compliance")
+        register_panel(
+            "vendors.provider",
+            Panel("scorecard", "scorecards/provider_scorecard_panel.html", provider_scorecard_panel, order=30),
+        )
 
 
 def _recompute_scorecards(sender: Any, contract_id: int, months: list, **kwargs: Any) -> None:

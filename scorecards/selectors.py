@@ -12,3 +12,14 @@ def scorecard_list(*, user: User | AnonymousUser) -> QuerySet[Scorecard]:
         "-period", "provider__name", "-template_version__number"
     )
     return visible_to(queryset, user, provider_path="provider")
+
+
+def provider_scorecards(*, user: User | AnonymousUser, provider_id: int, months: int = 12) -> list[Scorecard]:
+    """The provider's latest ``months`` scorecards under the default template's current version, latest first."""
+    from scorecards.services import default_version
+
+    version = default_version()
+    if version is None:
+        return []
+    queryset = scorecard_list(user=user).filter(provider_id=provider_id, template_version=version)
+    return list(queryset.order_by("-period")[:months])

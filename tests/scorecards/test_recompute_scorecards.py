@@ -194,3 +194,16 @@ def test_templates_and_ratings_keep_their_history(scenario):
     template.description = "changed"
     template.save()
     assert template.history.filter(history_type="~").exists()
+
+
+def test_the_provider_page_shows_the_scorecard_and_its_breakdown(client, viewer_user, scenario):
+    rate(scenario.provider, "relationship", "90", UserFactory(username="later"), period=NOV)  # November: no activity
+    recompute_scorecards()
+    client.force_login(viewer_user)
+    page = client.get(scenario.provider.get_absolute_url()).content.decode()
+    assert 'data-panel-body="scorecard"' in page
+    assert "Latest score <strong>76.67</strong>" in page and "<strong>preferred</strong>" in page
+    assert "left out: no data" in page  # innovation, unrated
+    assert "no score" in page  # November
+    # Overall: November has no score, so October alone makes it (weight 11/12 = 0.92)
+    assert "<strong>76.67</strong>." in page and "0.92" in page
