@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "slas",
     "savings",
     "reminders",
+    "scorecards",
     "overview",
 ]
 

@@ -22,6 +22,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("reports.api.urls")),
     path("", include("savings.api.urls")),
     path("", include("reminders.api.urls")),
+    path("", include("scorecards.api.urls")),
 ]
 
 urlpatterns = [

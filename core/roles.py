@@ -17,7 +17,7 @@ API_CLIENT = "api_client"
 ROLE_NAMES = (OPERATIONS, PROCUREMENT, VIEWER, API_CLIENT)
 
 # Apps whose models make up the operational domain.
-DOMAIN_APPS = ("vendors", "contracts", "documents", "slas", "reports", "savings", "reminders")
+DOMAIN_APPS = ("vendors", "contracts", "documents", "slas", "reports", "savings", "reminders", "scorecards")
 
 # Which permission actions each role gets on every domain model.
 ROLE_ACTIONS: dict[str, tuple[str, ...]] = {

@@ -21,6 +21,7 @@ LAYERS: list[str] = [
     "slas",
     "savings",
     "reminders",
+    "scorecards",
     "overview",
 ]
 TOP = "bpo_portal"  # settings, URLs, the Celery app: wires everything
