@@ -257,3 +257,32 @@ def test_a_kpi_summarys_invoiced_amount_counts_when_no_invoice_is_recorded(
     _record(client, contract, "20.00", "INV-9", django_capture_on_commit_callbacks)
     result.refresh_from_db()
     assert result.charges_taken_from == "invoice INV-9" and not result.invoice_discrepancy
+
+
+def test_the_api_shows_money_as_decimal_strings_and_takes_references(ops_api):
+    """Invoices, baselines and the contract's cost terms: money is a decimal string, never a float,
+    and an invoice or a baseline is written with the contract's reference or the process's name."""
+    contract = ContractFactory(
+        reference="MSA-1999-API",
+        start_date=dt.date(1999, 1, 1),
+        end_date=dt.date(1999, 12, 31),
+        retained_monthly_cost=Decimal("2500.10"),
+        transition_cost=Decimal("12000.00"),
+    )
+    process = contract.processes.get()
+    created = ops_api.post(
+        "/api/v1/invoices/",
+        {"contract": "MSA-1999-API", "period": "1999-02-01", "amount": "2116.80", "reference": "INV-1"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["amount"] == "2116.80" and created.json()["currency"] == contract.currency
+    baseline = ops_api.post(
+        "/api/v1/process-baselines/",
+        {"process": process.name, "valid_from": "1999-03-01", "cost_per_unit": "4.1250", "currency": "USD"},
+        format="json",
+    )
+    assert baseline.status_code == 201, baseline.json()
+    assert baseline.json()["cost_per_unit"] == "4.1250"
+    terms = ops_api.get("/api/v1/contracts/MSA-1999-API/").json()
+    assert (terms["retained_monthly_cost"], terms["transition_cost"]) == ("2500.10", "12000.00")
