@@ -141,6 +141,8 @@ def test_provider_page_dashboard_and_command(contract, imported, client, viewer_
     client.force_login(viewer_user)
     provider_page = client.get(contract.provider.get_absolute_url()).content.decode()
     assert "Savings" in provider_page and "MSA-S1" in provider_page
+    # The provider's own savings block (not the menu's "Savings" link): its total across contracts.
+    assert 'data-panel-body="savings"' in provider_page and "17.00 USD" in provider_page
     dashboard = client.get("/").content.decode()
     assert "data-portfolio-savings" in dashboard and "17.00" in dashboard
 
@@ -182,3 +184,24 @@ def test_a_terminated_contract_has_no_savings_after_its_last_day_of_service():
     recompute_savings(contract_id=contract.pk)
     periods = set(SavingsResult.objects.filter(contract=contract).values_list("period", flat=True))
     assert periods == {dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)}
+
+
+def test_a_contract_that_breaks_even_shows_zero_percent_not_nothing():
+    """Savings of exactly 0.00 on a 1999 month are 0 % of the baseline, not a missing figure."""
+    from savings.selectors import savings_by_contract
+
+    contract = ContractFactory(reference="EVEN-1999", start_date=dt.date(1999, 1, 1), end_date=dt.date(1999, 12, 31))
+    SavingsResult.objects.create(
+        contract=contract,
+        period=dt.date(1999, 2, 1),
+        status="ok",
+        reporting_currency="USD",
+        volume=10,
+        baseline_cost=Decimal("40.00"),
+        net_cost=Decimal("40.00"),
+        savings=Decimal("0.00"),
+        savings_percent=Decimal("0.00"),
+        computed_at=AFTER_OCT,
+    )
+    (row,) = savings_by_contract(SavingsResult.objects.filter(contract=contract))
+    assert row["savings"] == Decimal("0.00") and row["savings_percent"] == Decimal("0.00")
