@@ -286,3 +286,21 @@ def test_the_api_shows_money_as_decimal_strings_and_takes_references(ops_api):
     assert baseline.json()["cost_per_unit"] == "4.1250"
     terms = ops_api.get("/api/v1/contracts/MSA-1999-API/").json()
     assert (terms["retained_monthly_cost"], terms["transition_cost"]) == ("2500.10", "12000.00")
+
+
+@pytest.mark.django_db
+def test_the_csv_import_takes_a_comma_only_as_a_thousands_separator():
+    """A decimal comma ("1,50" for 1.50 EUR) must not become 150: it is refused, naming the cell."""
+    from contracts.invoices import parse_invoices_csv
+    from contracts.models import Contract
+
+    ContractFactory(
+        reference="EUR-1999", currency="EUR", start_date=dt.date(1999, 1, 1), end_date=dt.date(1999, 12, 31)
+    )
+    rows, problems = parse_invoices_csv(
+        b'contract,month,amount\nEUR-1999,1999-02,"2,116.80"\nEUR-1999,1999-03,"1,50"\nEUR-1999,1999-04,"12,3456"\n',
+        Contract.objects.all(),
+    )
+    assert [r.amount for r in rows] == [Decimal("2116.80")]
+    assert len(problems) == 2
+    assert problems[0].startswith("Row 3, column amount") and problems[1].startswith("Row 4, column amount")
