@@ -304,3 +304,21 @@ def test_the_csv_import_takes_a_comma_only_as_a_thousands_separator():
     assert [r.amount for r in rows] == [Decimal("2116.80")]
     assert len(problems) == 2
     assert problems[0].startswith("Row 3, column amount") and problems[1].startswith("Row 4, column amount")
+
+
+def test_the_api_refuses_an_invoice_outside_the_term_or_not_on_a_month(ops_api):
+    """As the CSV import does: a 1999 invoice on a 2025 contract is refused, naming the field."""
+    ContractFactory(reference="MSA-2025-T", start_date=dt.date(2025, 1, 15), end_date=dt.date(2025, 12, 31))
+    outside = ops_api.post(
+        "/api/v1/invoices/", {"contract": "MSA-2025-T", "period": "1999-02-01", "amount": "100.00"}, format="json"
+    )
+    assert outside.status_code == 400 and "period" in outside.json()["errors"], outside.json()
+    mid_month = ops_api.post(
+        "/api/v1/invoices/", {"contract": "MSA-2025-T", "period": "2025-03-15", "amount": "100.00"}, format="json"
+    )
+    assert mid_month.status_code == 400 and "period" in mid_month.json()["errors"], mid_month.json()
+    first_month = ops_api.post(
+        "/api/v1/invoices/", {"contract": "MSA-2025-T", "period": "2025-01-01", "amount": "100.00"}, format="json"
+    )
+    assert first_month.status_code == 201, first_month.json()
+    assert not Invoice.objects.filter(period__year=1999).exists()
