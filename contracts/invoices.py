@@ -8,6 +8,7 @@ the file is all or nothing and each problem names its row, its column and why.
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +24,8 @@ COLUMNS = ("contract", "month", "amount", "reference")
 REQUIRED = ("contract", "month", "amount")
 # What the amount column accepts: the model's 14 digits, 2 of them decimals.
 MAX_AMOUNT = Decimal("999999999999.99")
+# A comma is accepted only as a thousands separator ("2,116.80"), never as a decimal comma.
+THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,17 @@ def parse_invoices_csv(content: bytes, contracts: QuerySet[Contract]) -> tuple[l
             period = None
             row_problems.append(f"Row {number}, column month: “{row.get('month', '')}” is not a month (YYYY-MM).")
         try:
-            amount = Decimal(row.get("amount", "").replace(",", ""))
+            text_amount = row.get("amount", "")
+            if "," in text_amount and not THOUSANDS.fullmatch(text_amount):
+                raise InvalidOperation  # a decimal comma ("1,50") must not silently read as 150
+            amount = Decimal(text_amount.replace(",", ""))
             if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != round(amount, 2):
                 raise InvalidOperation
         except InvalidOperation:
             amount = None
             row_problems.append(
                 f"Row {number}, column amount: “{row.get('amount', '')}” is not an amount "
-                "(a number ≥ 0 with at most 2 decimals)."
+                "(a number ≥ 0 with at most 2 decimals, a point before them; a comma only between thousands)."
             )
         reference = row.get("reference", "")
         if len(reference) > 100:

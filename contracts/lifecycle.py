@@ -59,8 +59,10 @@ TARGETS: dict[str, str] = {
     RENEWED: "Renew",
 }
 
-# Fields a renewal does not copy: identity, the term itself and how it ended.
+# Fields a renewal does not copy: identity, the term itself and how it ended, and the one-time
+# transition cost (paid and amortised in the first term; the next term would charge it again).
 _NOT_COPIED = {
+    "transition_cost",
     "id",
     "reference",
     "start_date",

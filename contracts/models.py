@@ -434,5 +434,20 @@ class Invoice(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.contract.reference} {self.period:%Y-%m}: {self.amount} {self.contract.currency}"
 
+    def clean(self) -> None:
+        """A month (its first day) of the contract's term: the rule the CSV import applies too."""
+        if self.period is None:
+            return
+        if self.period.day != 1:
+            raise ValidationError({"period": "Give the month invoiced as its first day (YYYY-MM-01)."})
+        contract = self.contract if self.contract_id else None
+        if contract is not None and not contract.start_date.replace(day=1) <= self.period <= contract.end_date:
+            raise ValidationError(
+                {
+                    "period": f"{self.period:%Y-%m} is outside {contract.reference}'s term "
+                    f"({contract.start_date} – {contract.end_date})."
+                }
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("contracts:invoice", args=[self.pk])

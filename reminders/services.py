@@ -37,11 +37,13 @@ REPORTING = (Contract.Status.ACTIVE, Contract.Status.EXPIRED)
 
 @dataclass
 class RunSummary:
-    """What one run did: reminders newly due, emails sent, emails that failed (retried next run)."""
+    """What one run did: reminders newly due, emails sent, emails that failed (retried next run),
+    and reminders with nobody to email (no owner, no REMINDER_RECIPIENTS: listed on the dashboard only)."""
 
     created: int = 0
     sent: int = 0
     failed: int = 0
+    unaddressed: int = 0
 
 
 def _days(n: int) -> str:
@@ -242,7 +244,8 @@ def _record(candidate: Reminder) -> bool:
 
 
 def _send(pk: int) -> bool | None:
-    """Email one unsent reminder and stamp it; None when another run holds it or sent it."""
+    """Email one unsent reminder and stamp it; whether it had anyone to email (stamped either
+    way: it is sent once); None when another run holds it or sent it."""
     with transaction.atomic():
         reminder = (
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
@@ -259,7 +262,7 @@ def _send(pk: int) -> bool | None:
         reminder.recipients = to
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["recipients", "sent_at"])
-        return True
+        return bool(to)
 
 
 def send_reminders(*, today: dt.date) -> RunSummary:
@@ -279,7 +282,9 @@ def send_reminders(*, today: dt.date) -> RunSummary:
             logger.exception("Reminder %s could not be emailed; it is retried on the next run.", pk)
             summary.failed += 1
             continue
-        summary.sent += bool(sent)
+        if sent is not None:
+            summary.sent += sent
+            summary.unaddressed += not sent
     logger.info("Reminders for %s: %s", today, summary)
     return summary
 

@@ -19,7 +19,7 @@ class SavingsConfig(AppConfig):
         from contracts.models import Contract, ProcessBaseline
         from core.panels import Panel, register_panel
         from savings.models import ExchangeRate
-        from savings.views import contract_invoices_panel, contract_savings_panel
+        from savings.views import contract_invoices_panel, contract_savings_panel, provider_savings_panel
         from slas.signals import compliance_recomputed
 
         compliance_recomputed.connect(_recompute_savings, dispatch_uid="savings.after_compliance")
@@ -34,6 +34,10 @@ class SavingsConfig(AppConfig):
         register_panel(
             "contracts.contract",
             Panel("invoices", "savings/contract_invoices_panel.html", contract_invoices_panel, order=25),
+        )
+        register_panel(
+            "vendors.provider",
+            Panel("savings", "savings/provider_savings_panel.html", provider_savings_panel, order=20),
         )
 
 

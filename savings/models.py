@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -42,6 +43,13 @@ class ExchangeRate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate} {settings.REPORTING_CURRENCY} on {self.date}"
+
+    def clean(self) -> None:
+        """The reporting currency converts at 1 by definition: a rate for it would only mislead."""
+        if self.currency == settings.REPORTING_CURRENCY:
+            raise ValidationError(
+                {"currency": f"{self.currency} is the reporting currency: it needs no exchange rate."}
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("savings:exchangerate", args=[self.pk])

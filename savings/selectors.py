@@ -63,7 +63,7 @@ def savings_by_contract(results: QuerySet[SavingsResult]) -> list[dict]:
     out = []
     for row in cast("Iterable[dict[str, Any]]", rows):  # values() rows: plain dicts
         baseline, saved = row["baseline_cost"], row["savings"]
-        percent = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved else None
+        percent = (saved / baseline * 100).quantize(Decimal("0.01")) if baseline and saved is not None else None
         out.append({**row, "savings_percent": percent})
     return out
 

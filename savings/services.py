@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from contracts.models import Contract
@@ -65,10 +66,17 @@ class RateTable:
         return rows[index - 1][1] if index else None
 
 
+def last_day_of_service(contract: Contract) -> dt.date:
+    """The term's end, or a terminated contract's last day of service when that came first."""
+    if contract.status == Contract.Status.TERMINATED and contract.terminated_on is not None:
+        return min(contract.end_date, contract.terminated_on)
+    return contract.end_date
+
+
 def months_in_term(contract: Contract, *, today: dt.date | None = None) -> list[dt.date]:
-    """First days of the months of the contract's term, up to the current month."""
+    """First days of the months of the contract's term (to its termination), up to the current month."""
     today = today or timezone.localdate()
-    last = min(month_start(contract.end_date), month_start(today))
+    last = min(month_start(last_day_of_service(contract)), month_start(today))
     months, month = [], month_start(contract.start_date)
     while month <= last:
         months.append(month)
@@ -80,6 +88,10 @@ def months_in_term(contract: Contract, *, today: dt.date | None = None) -> list[
 def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = None) -> list[SavingsResult]:
     """(Re)compute and store the savings of ``months`` (default: the whole term) of a contract."""
     contract = Contract.objects.get(pk=contract_id)
+    # A shortened or terminated term takes the months outside it with it (as compliance does).
+    SavingsResult.objects.filter(contract=contract).filter(
+        Q(period__lt=month_start(contract.start_date)) | Q(period__gt=last_day_of_service(contract))
+    ).delete()
     term = set(months_in_term(contract))
     wanted = sorted({month_start(m) for m in months} & term) if months is not None else sorted(term)
     if not wanted:

@@ -153,7 +153,8 @@ def parse_rates_csv(content: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     valid_currencies = {code for code, _ in CURRENCY_CHOICES}
     rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        # Cells beyond the header (key None) are ignored, as in the invoice import.
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
         try:
             date = dt.date.fromisoformat(row["date"])
         except ValueError:
@@ -163,12 +164,19 @@ def parse_rates_csv(content: bytes) -> tuple[list[dict[str, Any]], list[str]]:
         if currency not in valid_currencies:
             problems.append(f"Row {number}, column currency: “{row['currency']}” is not a supported currency code.")
             continue
+        if currency == settings.REPORTING_CURRENCY:
+            problems.append(f"Row {number}, column currency: {currency} is the reporting currency: it needs no rate.")
+            continue
         try:
             rate = Decimal(row["rate"])
-            if not rate.is_finite() or rate <= 0:
+            # What the table holds exactly (18 digits, 8 decimals): never rounded or overflowing silently.
+            if not rate.is_finite() or rate <= 0 or rate != round(rate, 8) or rate >= Decimal(10) ** 10:
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(f"Row {number}, column rate: “{row['rate']}” is not a positive number.")
+            problems.append(
+                f"Row {number}, column rate: “{row['rate']}” is not a positive number "
+                "(below 10,000,000,000, at most 8 decimals)."
+            )
             continue
         rows.append({"date": date, "currency": currency, "rate": rate, "source": row.get("source", "")[:100]})
         if len(problems) >= 50:

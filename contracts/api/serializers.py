@@ -122,7 +122,14 @@ class ContractSerializer(ValidatedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["terminated_on", "termination_reason", "renewal_override_reason"]
-        money_fields = ["unit_price", "fte_rate", "fixed_monthly_fee", "credit_cap"]
+        money_fields = [
+            "unit_price",
+            "fte_rate",
+            "fixed_monthly_fee",
+            "credit_cap",
+            "retained_monthly_cost",
+            "transition_cost",
+        ]
         percent_fields = [
             "at_risk_percent",
             "rejected_row_tolerance_percent",
@@ -162,6 +169,8 @@ class ContractSerializer(ValidatedModelSerializer):
 class ProcessBaselineSerializer(ValidatedModelSerializer):
     """A revised in-house cost per unit; give it directly or as cost and units per FTE-month."""
 
+    process = LookupRelatedField(queryset=Process.objects.all(), slug_field="name")
+
     class Meta:
         model = ProcessBaseline
         fields = [
@@ -176,14 +185,17 @@ class ProcessBaselineSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        money_fields = ["cost_per_unit", "cost_per_fte_month"]
 
 
 class InvoiceSerializer(ValidatedModelSerializer):
+    contract = LookupRelatedField(queryset=Contract.objects.all(), slug_field="reference")
     currency = serializers.CharField(source="contract.currency", read_only=True)
 
     class Meta:
         model = Invoice
         fields = ["id", "contract", "period", "amount", "currency", "reference", "source", "created_at", "updated_at"]
+        money_fields = ["amount"]
 
 
 class TransitionSerializer(serializers.Serializer):

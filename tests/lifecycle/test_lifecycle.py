@@ -176,6 +176,25 @@ def test_auto_renewal_creates_exactly_one_linked_next_term_and_keeps_the_old_ter
     assert Contract.objects.get(reference="MSA-1999-001-R2").start_date == D(2001, 1, 1)
 
 
+def test_a_renewal_does_not_charge_the_one_time_transition_cost_again():
+    """The transition was paid and amortised in the first term; the next term keeps the retained cost only."""
+    old = ContractFactory(
+        reference="MSA-1999-TR",
+        status="active",
+        auto_renew=True,
+        start_date=D(1999, 1, 1),
+        end_date=D(1999, 12, 31),
+        retained_monthly_cost=Decimal("2500.00"),
+        transition_cost=Decimal("12000.00"),
+        transition_amortisation_months=6,
+    )
+    lifecycle.expire_ended_contracts(today=D(2000, 1, 1))
+    renewal = Contract.objects.get(previous_term=old)
+    assert renewal.transition_cost == Decimal("0") and renewal.retained_monthly_cost == Decimal("2500")
+    old.refresh_from_db()
+    assert old.transition_cost == Decimal("12000")
+
+
 def test_a_run_after_a_long_pause_catches_the_chain_of_terms_up_with_today():
     ContractFactory(
         reference="OLD", status="active", auto_renew=True, start_date=D(2020, 1, 1), end_date=D(2020, 6, 30)

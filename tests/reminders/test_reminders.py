@@ -173,10 +173,20 @@ def test_an_email_that_fails_is_sent_on_the_next_run(settings):
 def test_without_recipients_the_reminder_is_still_listed(settings):
     settings.REMINDER_RECIPIENTS = []
     _contract(reference="Q-1", end_date=D(1999, 12, 31), notice_period_days=90)
-    assert services.send_reminders(today=TODAY).created == 1
+    summary = services.send_reminders(today=TODAY)
     assert mail.outbox == []
+    # Nobody to email: not counted as emailed, but said so the run's reader can set an owner.
+    assert (summary.created, summary.sent, summary.unaddressed) == (1, 0, 1)
     reminder = Reminder.objects.get()
     assert reminder.recipients == [] and reminder.sent_at is not None and reminder.acknowledged_at is None
+
+
+def test_the_command_does_not_call_a_reminder_to_nobody_emailed(settings, capsys):
+    settings.REMINDER_RECIPIENTS = []
+    _contract(reference="Q-2", end_date=D(1999, 12, 31), notice_period_days=90)
+    call_command("send_reminders", "--today", "1999-07-04")
+    out = capsys.readouterr().out
+    assert "1 reminder(s) newly due, 0 emailed" in out and "1 with nobody to email" in out
 
 
 # --- last month's report ---------------------------------------------------------------------
@@ -367,7 +377,7 @@ def test_the_task_runs_for_a_given_day():
     from reminders.tasks import send_reminders
 
     _contract(reference="TASK-1", end_date=D(1999, 12, 31), notice_period_days=90)
-    assert send_reminders.delay(today="1999-07-04").get() == {"created": 1, "sent": 1, "failed": 0}
+    assert send_reminders.delay(today="1999-07-04").get() == {"created": 1, "sent": 1, "failed": 0, "unaddressed": 0}
     assert [m.subject for m in mail.outbox] == ["Notice deadline of TASK-1 in 90 days (1999-10-02)"]
 
 

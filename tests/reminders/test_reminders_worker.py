@@ -56,6 +56,6 @@ def test_the_scheduled_task_runs_on_a_worker_and_sends_once(worker, mail_folder)
     while f"[{again.id}] succeeded" not in worker.log_path.read_text():
         assert time.monotonic() < deadline, f"the worker did not run the second task; log: {worker.log_path}"
         time.sleep(0.2)
-    assert "{'created': 0, 'sent': 0, 'failed': 0}" in worker.log_path.read_text()
+    assert "{'created': 0, 'sent': 0, 'failed': 0, 'unaddressed': 0}" in worker.log_path.read_text()
     assert Reminder.objects.count() == 1
     assert len(list(mail_folder.iterdir())) == 1

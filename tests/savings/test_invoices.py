@@ -257,3 +257,68 @@ def test_a_kpi_summarys_invoiced_amount_counts_when_no_invoice_is_recorded(
     _record(client, contract, "20.00", "INV-9", django_capture_on_commit_callbacks)
     result.refresh_from_db()
     assert result.charges_taken_from == "invoice INV-9" and not result.invoice_discrepancy
+
+
+def test_the_api_shows_money_as_decimal_strings_and_takes_references(ops_api):
+    """Invoices, baselines and the contract's cost terms: money is a decimal string, never a float,
+    and an invoice or a baseline is written with the contract's reference or the process's name."""
+    contract = ContractFactory(
+        reference="MSA-1999-API",
+        start_date=dt.date(1999, 1, 1),
+        end_date=dt.date(1999, 12, 31),
+        retained_monthly_cost=Decimal("2500.10"),
+        transition_cost=Decimal("12000.00"),
+    )
+    process = contract.processes.get()
+    created = ops_api.post(
+        "/api/v1/invoices/",
+        {"contract": "MSA-1999-API", "period": "1999-02-01", "amount": "2116.80", "reference": "INV-1"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["amount"] == "2116.80" and created.json()["currency"] == contract.currency
+    baseline = ops_api.post(
+        "/api/v1/process-baselines/",
+        {"process": process.name, "valid_from": "1999-03-01", "cost_per_unit": "4.1250", "currency": "USD"},
+        format="json",
+    )
+    assert baseline.status_code == 201, baseline.json()
+    assert baseline.json()["cost_per_unit"] == "4.1250"
+    terms = ops_api.get("/api/v1/contracts/MSA-1999-API/").json()
+    assert (terms["retained_monthly_cost"], terms["transition_cost"]) == ("2500.10", "12000.00")
+
+
+@pytest.mark.django_db
+def test_the_csv_import_takes_a_comma_only_as_a_thousands_separator():
+    """A decimal comma ("1,50" for 1.50 EUR) must not become 150: it is refused, naming the cell."""
+    from contracts.invoices import parse_invoices_csv
+    from contracts.models import Contract
+
+    ContractFactory(
+        reference="EUR-1999", currency="EUR", start_date=dt.date(1999, 1, 1), end_date=dt.date(1999, 12, 31)
+    )
+    rows, problems = parse_invoices_csv(
+        b'contract,month,amount\nEUR-1999,1999-02,"2,116.80"\nEUR-1999,1999-03,"1,50"\nEUR-1999,1999-04,"12,3456"\n',
+        Contract.objects.all(),
+    )
+    assert [r.amount for r in rows] == [Decimal("2116.80")]
+    assert len(problems) == 2
+    assert problems[0].startswith("Row 3, column amount") and problems[1].startswith("Row 4, column amount")
+
+
+def test_the_api_refuses_an_invoice_outside_the_term_or_not_on_a_month(ops_api):
+    """As the CSV import does: a 1999 invoice on a 2025 contract is refused, naming the field."""
+    ContractFactory(reference="MSA-2025-T", start_date=dt.date(2025, 1, 15), end_date=dt.date(2025, 12, 31))
+    outside = ops_api.post(
+        "/api/v1/invoices/", {"contract": "MSA-2025-T", "period": "1999-02-01", "amount": "100.00"}, format="json"
+    )
+    assert outside.status_code == 400 and "period" in outside.json()["errors"], outside.json()
+    mid_month = ops_api.post(
+        "/api/v1/invoices/", {"contract": "MSA-2025-T", "period": "2025-03-15", "amount": "100.00"}, format="json"
+    )
+    assert mid_month.status_code == 400 and "period" in mid_month.json()["errors"], mid_month.json()
+    first_month = ops_api.post(
+        "/api/v1/invoices/", {"contract": "MSA-2025-T", "period": "2025-01-01", "amount": "100.00"}, format="json"
+    )
+    assert first_month.status_code == 201, first_month.json()
+    assert not Invoice.objects.filter(period__year=1999).exists()

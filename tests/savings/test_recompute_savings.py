@@ -141,6 +141,8 @@ def test_provider_page_dashboard_and_command(contract, imported, client, viewer_
     client.force_login(viewer_user)
     provider_page = client.get(contract.provider.get_absolute_url()).content.decode()
     assert "Savings" in provider_page and "MSA-S1" in provider_page
+    # The provider's own savings block (not the menu's "Savings" link): its total across contracts.
+    assert 'data-panel-body="savings"' in provider_page and "17.00 USD" in provider_page
     dashboard = client.get("/").content.decode()
     assert "data-portfolio-savings" in dashboard and "17.00" in dashboard
 
@@ -156,3 +158,50 @@ def test_the_page_shows_each_months_inputs_and_the_year_to_date(contract, import
     assert "10 × 4.0000 USD" in page and "1 EUR = 1.10000000 USD" in page
     contract_page = client.get(contract.get_absolute_url()).content.decode()
     assert "2026 to date" in contract_page
+
+
+def test_a_shortened_term_takes_its_later_months_savings_with_it():
+    """A 1999 term cut to June: the months after it no longer count (as compliance drops them)."""
+    contract = ContractFactory(reference="BANK-1999", start_date=dt.date(1999, 1, 1), end_date=dt.date(1999, 12, 31))
+    assert len(recompute_savings(contract_id=contract.pk)) == 12
+    contract.end_date = dt.date(1999, 6, 30)
+    contract.save()
+    recompute_savings(contract_id=contract.pk)
+    periods = set(SavingsResult.objects.filter(contract=contract).values_list("period", flat=True))
+    assert periods == {dt.date(1999, m, 1) for m in range(1, 7)}
+
+
+def test_a_terminated_contract_has_no_savings_after_its_last_day_of_service():
+    """Retained costs and the business case stop with the service: no months after the termination."""
+    from contracts import lifecycle
+
+    contract = ContractFactory(
+        reference="MSA-T1", status="active", start_date=dt.date(2026, 1, 1), end_date=dt.date(2027, 12, 31)
+    )
+    lifecycle.transition(
+        contract, "terminated", today=dt.date(2026, 11, 29), reason="Provider exits", on=dt.date(2026, 3, 15)
+    )
+    recompute_savings(contract_id=contract.pk)
+    periods = set(SavingsResult.objects.filter(contract=contract).values_list("period", flat=True))
+    assert periods == {dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)}
+
+
+def test_a_contract_that_breaks_even_shows_zero_percent_not_nothing():
+    """Savings of exactly 0.00 on a 1999 month are 0 % of the baseline, not a missing figure."""
+    from savings.selectors import savings_by_contract
+
+    contract = ContractFactory(reference="EVEN-1999", start_date=dt.date(1999, 1, 1), end_date=dt.date(1999, 12, 31))
+    SavingsResult.objects.create(
+        contract=contract,
+        period=dt.date(1999, 2, 1),
+        status="ok",
+        reporting_currency="USD",
+        volume=10,
+        baseline_cost=Decimal("40.00"),
+        net_cost=Decimal("40.00"),
+        savings=Decimal("0.00"),
+        savings_percent=Decimal("0.00"),
+        computed_at=AFTER_OCT,
+    )
+    (row,) = savings_by_contract(SavingsResult.objects.filter(contract=contract))
+    assert row["savings"] == Decimal("0.00") and row["savings_percent"] == Decimal("0.00")

@@ -31,6 +31,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{today:%Y-%m-%d}: {summary.created} reminder(s) newly due, {summary.sent} emailed, "
             f"{summary.failed} failed (retried on the next run)."
+            + (
+                f" {summary.unaddressed} with nobody to email: set the contract's owner or REMINDER_RECIPIENTS "
+                "(listed on the dashboard)."
+                if summary.unaddressed
+                else ""
+            )
         )
         if summary.failed:
             raise CommandError(f"{summary.failed} reminder(s) could not be emailed.")
