@@ -115,7 +115,7 @@ class Command(BaseCommand):
             f"queries per contract: {len(whole_term.captured_queries)} for its {months} months, "
             f"{len(one_month.captured_queries)} for one month"
         )
-        return min(timings)
+        return max(timings)  # the slower of the two runs (inserts usually): the target must hold for both
 
     @transaction.atomic
     def _setup(self, contracts: int, months: int) -> list[int]:
