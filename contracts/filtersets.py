@@ -6,7 +6,13 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
-from core.filtersets import KeyedModelChoiceFilter, KeyedModelMultipleChoiceFilter, MonthFilter, SearchFilterSet
+from core.filtersets import (
+    KeyedModelChoiceFilter,
+    KeyedModelMultipleChoiceFilter,
+    MonthFilter,
+    PeriodRangeForm,
+    SearchFilterSet,
+)
 from vendors.filtersets import provider_filter
 
 CONTRACT_KEYS = ("reference",)
@@ -116,4 +122,5 @@ class InvoiceFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Invoice
+        form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
         fields = ["contract", "provider", "month", "period_from", "period_to", "source"]

@@ -127,3 +127,15 @@ class KeyedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """``?provider=3&provider=Manila Care``: objects by id or by ``keys``, any of them."""
 
     field_class = KeyedModelMultipleChoiceField  # type: ignore[assignment]  # as above
+
+
+class PeriodRangeForm(forms.Form):
+    """The base form of a FilterSet with ``period_from``/``period_to``: a range that ends
+    before it starts is an error naming ``period_to`` (400 in the API), not an empty list."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("period_from"), cleaned.get("period_to")
+        if first and last and first > last:
+            self.add_error("period_to", f"The period cannot end ({last:%Y-%m}) before it starts ({first:%Y-%m}).")
+        return cleaned

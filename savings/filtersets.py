@@ -8,7 +8,7 @@ import django_filters
 
 from contracts.filtersets import contract_filter, process_filter
 from contracts.models import ServiceCategory
-from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter
+from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm
 from savings.models import ExchangeRate, SavingsResult
 from vendors.filtersets import provider_filter
 
@@ -32,6 +32,7 @@ class SavingsResultFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = SavingsResult
+        form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
         fields = [
             "provider",
             "contract",
@@ -54,6 +55,7 @@ class InvoiceDiscrepancyFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = SavingsResult
+        form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
         fields = ["provider", "contract", "period_from", "period_to"]
 
 

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from contracts.filtersets import contract_filter, process_filter
 from core.catalogue import METRIC_CHOICES
-from core.filtersets import MonthFilter, SearchFilterSet
+from core.filtersets import MonthFilter, PeriodRangeForm, SearchFilterSet
 from slas import selectors
 from slas.forms import PeriodForm
 from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
@@ -56,6 +56,7 @@ class ComplianceResultFilterSet(SearchFilterSet):
 
     class Meta:
         model = ComplianceResult
+        form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
         fields = [
             "q",
             "provider",

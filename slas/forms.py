@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from core.filtersets import MonthField
+from core.filtersets import MonthField, PeriodRangeForm
 from core.forms import BoundedJSONField
 from slas.models import ServiceLevel
 from slas.periods import MonthWindow
@@ -35,18 +35,11 @@ class ServiceLevelForm(forms.ModelForm):
         }
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PeriodRangeForm):
     """``period_from``/``period_to`` as ``YYYY-MM``: the sla-status API's and the contract page's period."""
 
     period_from = MonthField(required=False, label="From month (YYYY-MM)")
     period_to = MonthField(required=False, label="To month (YYYY-MM)")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, last = cleaned.get("period_from"), cleaned.get("period_to")
-        if first and last and first > last:
-            self.add_error("period_to", f"The period cannot end ({last:%Y-%m}) before it starts ({first:%Y-%m}).")
-        return cleaned
 
 
 class ContractPeriodForm(PeriodForm):

@@ -319,3 +319,10 @@ def test_digits_that_are_not_ascii_are_a_key_not_an_id(ops_api):
     assert ops_api.get("/api/v1/contracts/4%C2%B3/").status_code == 404
     _error(ops_api.get("/api/v1/contracts/?provider=99999999999999999999999"), "provider")
     assert ops_api.get("/api/v1/contracts/99999999999999999999999/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/compliance/", "/api/v1/savings/", "/api/v1/invoices/"])
+def test_a_period_that_ends_before_it_starts_is_a_400_naming_period_to(viewer_api, path):
+    response = viewer_api.get(path, {"period_from": "2026-05", "period_to": "2026-03"})
+    assert response.status_code == 400
+    assert "period_to" in response.json()["errors"]
