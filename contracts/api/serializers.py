@@ -122,7 +122,14 @@ class ContractSerializer(ValidatedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["terminated_on", "termination_reason", "renewal_override_reason"]
-        money_fields = ["unit_price", "fte_rate", "fixed_monthly_fee", "credit_cap"]
+        money_fields = [
+            "unit_price",
+            "fte_rate",
+            "fixed_monthly_fee",
+            "credit_cap",
+            "retained_monthly_cost",
+            "transition_cost",
+        ]
         percent_fields = [
             "at_risk_percent",
             "rejected_row_tolerance_percent",
@@ -176,6 +183,7 @@ class ProcessBaselineSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+        money_fields = ["cost_per_unit", "cost_per_fte_month"]
 
 
 class InvoiceSerializer(ValidatedModelSerializer):
@@ -184,6 +192,7 @@ class InvoiceSerializer(ValidatedModelSerializer):
     class Meta:
         model = Invoice
         fields = ["id", "contract", "period", "amount", "currency", "reference", "source", "created_at", "updated_at"]
+        money_fields = ["amount"]
 
 
 class TransitionSerializer(serializers.Serializer):
