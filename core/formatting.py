@@ -8,12 +8,14 @@ the decimal mark come from Django's locale formatting; rounding is half-up, done
 because Django's ``number_format`` cuts digits off rather than rounding them.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.timesince import timesince
 
 from core.catalogue import CATALOGUE, COUNT, PERCENT, SCORE, SECONDS
 
@@ -57,6 +59,17 @@ def measure(value: Any, unit_or_metric: str) -> str:
     unit = unit_of(unit_or_metric)
     text = number(value, PRECISION.get(unit, 2))
     return text if text == MISSING else text + SUFFIX.get(unit, f" {unit}" if unit else "")
+
+
+def duration(value: dt.timedelta | None) -> str:
+    """A length of time in words, ``15 minutes`` or ``1 hour, 30 minutes`` (Django's timesince words).
+
+    For messages such as how long a sign-in stays locked: an ISO 8601 ``PT15M`` means nothing to a user.
+    """
+    if not isinstance(value, dt.timedelta):
+        return ""
+    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    return timesince(start, start + value, depth=2).replace("\xa0", " ")
 
 
 def percent(value: Any) -> str:

@@ -494,6 +494,7 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
             compliance_pending_since=timezone.now(),
             updated_at=timezone.now(),
         )
+        record_event(report, "imported")  # the update above leaves no history of its own
         _announce(report, superseded)
     return superseded
 
@@ -760,6 +761,7 @@ def _finish_failed(
     )
     report.refresh_from_db()
     if updated:
+        record_event(report, "import failed")
         _announce(report, [])
     return report
 

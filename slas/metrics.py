@@ -351,6 +351,8 @@ def metric_formula(code: str, parameters: Mapping[str, Any] | None = None, noun:
     the unit of work (e.g. "call"), "item" reads as that noun ("calls offered").
     """
     text = inspect.getdoc(PYTHON_FORMULAS[code]) or ""
+    # The docstring's lines are wrapped for the source: a paragraph reads as one line on the page.
+    text = "\n\n".join(" ".join(paragraph.split()) for paragraph in text.split("\n\n"))
     for symbol, name in FORMULA_SYMBOLS.items():
         value = (parameters or {}).get(name)
         if value is None or isinstance(value, bool):

@@ -210,3 +210,24 @@ def test_pages_send_a_content_security_policy_without_inline_script(viewer_user)
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
     assert directives["script-src"] == "'self'"
     assert "unsafe-inline" not in policy
+
+
+def test_the_lockout_page_says_how_long_in_words(member, settings):
+    """Review8: the page read "locked for PT15M" (an ISO 8601 duration) instead of minutes."""
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "member", "wrong")
+    page = _sign_in(client, "member", PASSWORD).content.decode()
+    assert "locked for 15 minutes" in page and "PT15M" not in page
+
+
+def test_a_locked_out_user_asking_for_a_token_is_told_so(member, settings):
+    """Review8: with the right password a locked-out user got 400 "Unable to log in with provided
+    credentials", as if the password were wrong; now 429 saying the sign-in is locked and for how long."""
+    client = APIClient()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token/", {"username": "member", "password": "wrong"}, REMOTE_ADDR=f"10.4.0.{n}")
+    refused = client.post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD}, REMOTE_ADDR="10.5.0.1")
+    assert refused.status_code == 429
+    assert "locked" in refused.json()["detail"] and "15 minutes" in refused.json()["detail"]
+    assert not Token.objects.filter(user=member).exists()

@@ -218,3 +218,19 @@ def test_a_layout_name_is_looked_up_among_the_contract_providers_layouts(ops_api
         format="multipart",
     )
     assert response.status_code == 400 and "Export" in str(response.json()["errors"]["layout"])
+
+
+def test_every_money_field_of_contracts_baselines_and_invoices_is_a_decimal_string(schema):
+    """Review8: the contract's retained cost and transition cost, a baseline's costs and an
+    invoice's amount came out as JSON numbers (``2116.8``) beside the money strings of every
+    other route (the invoice discrepancy of the same invoice read ``"2116.80"``)."""
+    money = {
+        "Contract": ["unit_price", "retained_monthly_cost", "transition_cost"],
+        "ProcessBaseline": ["cost_per_unit", "cost_per_fte_month"],
+        "Invoice": ["amount"],
+    }
+    for component, fields in money.items():
+        props = _props(schema, component)
+        assert "currency" in props, component
+        for field in fields:
+            assert props[field]["type"] == "string" and props[field]["format"] == "decimal", (component, field)

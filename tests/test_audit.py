@@ -106,4 +106,21 @@ def test_a_report_upload_supersede_and_reinstate_are_recorded(ops_user, imported
     assert any(e.reason == f"superseded by report #{second.pk}" for e in entries)
     with django_capture_on_commit_callbacks(execute=True):
         report_services.report_reinstate(first, user=ops_user)
-    assert audit_entries(first)[0].reason == "reinstated"
+    reasons = [e.reason for e in audit_entries(first)]
+    assert "reinstated" in reasons[:2]  # newest, or just before its import's "imported"
+
+
+def test_a_report_s_import_outcome_is_in_its_history(db, imported):
+    """Review8: completing (or failing) an import was a ``QuerySet.update`` that history missed, so
+    the supersede entry read "status: queued → superseded" for a report that had completed."""
+    from tests.reports.helpers import canonical_csv, work_item
+
+    contract = ContractFactory()
+    first = imported(contract, canonical_csv([work_item(1)]))
+    assert first.status == "completed"
+    assert audit_entries(first)[0].reason == "imported"
+    imported(contract, canonical_csv([work_item(2), work_item(3)]))
+    first.refresh_from_db()
+    superseded = next(e for e in audit_entries(first) if e.reason.startswith("superseded by"))
+    status = next(c for c in superseded.changes if c.field == "status")
+    assert (status.before, status.after) == ("completed", "superseded")

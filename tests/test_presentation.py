@@ -174,3 +174,12 @@ def test_lists_contract_page_and_dashboard_show_units_not_raw_decimals(client, v
     assert re.search(r"<td>[\d,]+\.\d\d " + currency + "</td>", contract_page)  # statements with currency
     dashboard = client.get("/").content.decode()
     assert "0000" not in dashboard and "Decimal(" not in dashboard
+
+
+def test_formulas_read_as_paragraphs_not_as_the_source_s_wrapped_lines():
+    """Review8: the page showed the docstring's hard wraps as line breaks ("Offered: handled<br>plus
+    abandoned", "less than 0<br>seconds"); a paragraph is one line, paragraphs apart by a blank line."""
+    for code in PYTHON_FORMULAS:
+        text = metric_formula(code, {"threshold_seconds": 20, "short_abandon_seconds": 0}, noun="call")
+        assert "\n" not in text.replace("\n\n", ""), (code, text)
+    assert "Offered: handled plus abandoned." in metric_formula("service_level")

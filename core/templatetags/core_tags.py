@@ -75,6 +75,11 @@ def money(value: object, currency: str = "") -> str:
 
 
 @register.filter
+def duration(value: dt.timedelta | None) -> str:
+    return formatting.duration(value)
+
+
+@register.filter
 def count(value: object) -> str:
     """A whole number with grouped thousands: ``33,337``."""
     return formatting.count(value)

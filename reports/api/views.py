@@ -106,6 +106,7 @@ class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.Retriev
         upload = report_serializers.VendorReportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
+        self._refuse_unreadable(data)
         try:
             report = services.report_submit(
                 services.ReportSubmission(
@@ -140,6 +141,25 @@ class VendorReportViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.Retriev
                 "as it is back (the sweep retries every 30 seconds). Do not upload it again."
             )
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["url"])})
+
+    @staticmethod
+    def _refuse_unreadable(data: dict) -> None:
+        """400 for a file the preview cannot read, as the upload form does, instead of a stored failed report."""
+        try:
+            preview = services.report_preview(
+                data["file"],
+                filename=data["file"].name,
+                layout=data.get("layout") or services.builtin_layout(data["kind"]),
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                contract=data["contract"],
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        finally:
+            data["file"].seek(0)
+        if preview.file_error:
+            raise serializers.ValidationError({"file": [f"The file cannot be read: {preview.file_error}."]})
 
     @extend_schema(
         request=None,
