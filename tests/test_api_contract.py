@@ -326,3 +326,21 @@ def test_a_period_that_ends_before_it_starts_is_a_400_naming_period_to(viewer_ap
     response = viewer_api.get(path, {"period_from": "2026-05", "period_to": "2026-03"})
     assert response.status_code == 400
     assert "period_to" in response.json()["errors"]
+
+
+def test_credits_for_a_month_outside_the_term_is_a_400_naming_the_term(viewer_api):
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(reference="MSA-TERM", start_date=dt.date(1999, 1, 1), end_date=dt.date(1999, 12, 31))
+    inside = viewer_api.get(f"/api/v1/contracts/{contract.reference}/credits/", {"month": "1999-02"})
+    assert inside.status_code == 200
+    for month in ("1900-01", "2026-11"):
+        outside = viewer_api.get(f"/api/v1/contracts/{contract.reference}/credits/", {"month": month})
+        assert outside.status_code == 400
+        assert "runs 1999-01-01 to 1999-12-31" in outside.json()["errors"]["month"][0]
+
+
+def test_yes_no_filters_offer_any_rather_than_unknown(client, viewer_user):
+    client.force_login(viewer_user)
+    page = client.get("/compliance/").content.decode()
+    assert ">Any</option>" in page and ">Unknown</option>" not in page

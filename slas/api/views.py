@@ -14,6 +14,7 @@ from core.api.lookups import get_by_key_or_404
 from core.api.views import SelectorModelViewSet, StrictQueryParamsMixin
 from core.catalogue import METRICS
 from core.filtersets import MonthField
+from core.months import month_start
 from slas import filtersets, selectors, services
 from slas.api import serializers
 from slas.models import ComplianceResult, CreditStatement, RecomputeRun, ServiceLevel
@@ -94,6 +95,16 @@ class ContractCreditsView(StrictQueryParamsMixin, APIView):
             month = MonthField(required=True).clean(request.query_params.get("month"))
         except DjangoValidationError as exc:
             raise drf_serializers.ValidationError({"month": exc.messages}) from exc
+        assert month is not None  # required=True
+        if not month_start(found.start_date) <= month <= found.end_date:
+            raise drf_serializers.ValidationError(
+                {
+                    "month": [
+                        f"The contract {found.reference} runs {found.start_date} to {found.end_date}; "
+                        f"{month:%Y-%m} lies outside it."
+                    ]
+                }
+            )
         statement, lines = selectors.credit_statement(user=request.user, contract_id=found.pk, month=month)
         return Response(serializers.CreditsSerializer({"statement": statement, "lines": lines}).data)
 
