@@ -165,31 +165,8 @@ def contract_month(
     )
 
 
-STORED_FIELDS = [
-    "status",
-    "reporting_currency",
-    "volume",
-    "baseline_cost",
-    "outsourced_cost",
-    "outsourced_source",
-    "service_credits",
-    "retained_cost",
-    "transition_amortisation",
-    "net_cost",
-    "savings",
-    "savings_percent",
-    "projected_savings",
-    "rates",
-    "inputs",
-    "note",
-    "computed_at",
-    "charges_taken_from",
-    "invoiced_amount",
-    "computed_charges",
-    "invoice_difference",
-    "invoice_difference_percent",
-    "invoice_discrepancy",
-]
+# Every stored figure of a month: all the model's columns but its key (contract, month).
+STORED_FIELDS = [f.name for f in SavingsResult._meta.concrete_fields if f.name not in ("id", "contract", "period")]
 
 
 def invoice_fields(contract: Contract, statement: CreditStatement | None) -> dict:
