@@ -27,18 +27,40 @@ ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
     API_CLIENT: ("view",),
 }
 
+# Apps where the roles differ from ROLE_ACTIONS: scorecards belong to procurement (templates,
+# manual ratings, reviews and their approval); operations reads them like a viewer.
+APP_ROLE_ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "scorecards": {
+        OPERATIONS: ("view",),
+        PROCUREMENT: ("view", "add", "change", "delete"),
+        VIEWER: ("view",),
+        API_CLIENT: ("view",),
+    },
+}
+
+
+def actions_for(role: str, app_label: str) -> tuple[str, ...]:
+    """The permission actions ``role`` holds on the models of ``app_label``."""
+    return APP_ROLE_ACTIONS.get(app_label, ROLE_ACTIONS).get(role, ())
+
 
 def sync_role_permissions(sender: Any = None, **kwargs: Any) -> None:
-    """Give each role group exactly the domain permissions ROLE_ACTIONS names for it.
+    """Give each role group exactly the domain permissions ROLE_ACTIONS (or APP_ROLE_ACTIONS) name for it.
 
     Connected to ``post_migrate``; safe to run any number of times. Permissions outside the
     domain apps (e.g. added by an administrator by hand) are left alone.
     """
     using = kwargs.get("using", "default")
-    domain_perms = Permission.objects.using(using).filter(content_type__app_label__in=DOMAIN_APPS)
-    for role, actions in ROLE_ACTIONS.items():
+    domain_perms = list(
+        Permission.objects.using(using).filter(content_type__app_label__in=DOMAIN_APPS).select_related("content_type")
+    )
+    for role in ROLE_ACTIONS:
         group, _ = Group.objects.using(using).get_or_create(name=role)
-        wanted = [p for p in domain_perms if p.codename.split("_", 1)[0] in actions]
-        unwanted = [p for p in domain_perms if p.codename.split("_", 1)[0] not in actions]
+
+        def granted(perm: Permission, role: str = role) -> bool:
+            return perm.codename.split("_", 1)[0] in actions_for(role, perm.content_type.app_label)
+
+        wanted = [p for p in domain_perms if granted(p)]
+        unwanted = [p for p in domain_perms if not granted(p)]
         group.permissions.add(*wanted)
         group.permissions.remove(*unwanted)

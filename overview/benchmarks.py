@@ -1,6 +1,10 @@
-"""A throw-away provider, process and contract for the benchmark commands."""
+"""What the benchmark commands share: a throw-away contract, and the figures they report."""
 
 import datetime as dt
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -53,3 +57,51 @@ def remove_benchmark_contract(contract: Contract) -> None:
         process.delete()
     if not provider.contracts.exists():
         provider.delete()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure beside its bare baseline from the same run, as ``manage.py bench`` prints it.
+
+    ``ratio`` is value ÷ baseline when higher is better (a rate), baseline ÷ value when lower
+    is better (a time), so that ≥ ``target`` always means "good enough". Benchmark commands
+    write a list of these (``write_figures``) when given ``--json PATH``.
+    """
+
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    baseline_name: str = ""
+    target: float | None = None
+    higher_is_better: bool = True
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0) or self.value == 0:
+            return None
+        assert self.baseline is not None
+        return self.value / self.baseline if self.higher_is_better else self.baseline / self.value
+
+    @property
+    def meets(self) -> bool | None:
+        ratio = self.ratio
+        if self.target is None:
+            return None
+        if ratio is None:  # a plain figure judged on its own (e.g. seconds under a limit)
+            return self.value >= self.target if self.higher_is_better else self.value <= self.target
+        return ratio >= self.target
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ratio": self.ratio, "meets": self.meets}
+
+
+def write_figures(path: str | Path, figures: list[Figure]) -> None:
+    """Write the figures as JSON (a list of ``Figure.as_dict()``), for ``manage.py bench`` to collect."""
+    Path(path).write_text(json.dumps([f.as_dict() for f in figures], indent=2))
+
+
+def read_figures(path: str | Path) -> list[Figure]:
+    names = {f.name for f in fields(Figure)}
+    return [Figure(**{k: v for k, v in row.items() if k in names}) for row in json.loads(Path(path).read_text())]

@@ -14,9 +14,24 @@ def test_role_groups_exist_with_domain_permissions():
     assert {"add_provider", "change_contract", "delete_servicelevel", "view_process"} <= codenames
 
     for name in (roles.PROCUREMENT, roles.VIEWER, roles.API_CLIENT):
-        perms = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
-        assert "view_provider" in perms
-        assert not {p for p in perms if not p.startswith("view_")}, f"{name} must be read-only"
+        perms = Group.objects.get(name=name).permissions.exclude(content_type__app_label="scorecards")
+        codenames = set(perms.values_list("codename", flat=True))
+        assert "view_provider" in codenames
+        assert not {p for p in codenames if not p.startswith("view_")}, f"{name} must be read-only"
+
+
+def test_scorecards_belong_to_procurement():
+    """Procurement edits templates, rates and approves; operations and viewers only read scorecards."""
+
+    def scorecard_perms(name: str) -> set[str]:
+        group = Group.objects.get(name=name)
+        return set(group.permissions.filter(content_type__app_label="scorecards").values_list("codename", flat=True))
+
+    assert {"add_manualrating", "change_scorecardtemplate", "view_scorecard"} <= scorecard_perms(roles.PROCUREMENT)
+    for name in (roles.OPERATIONS, roles.VIEWER, roles.API_CLIENT):
+        perms = scorecard_perms(name)
+        assert "view_scorecard" in perms
+        assert not {p for p in perms if not p.startswith("view_")}, f"{name} must only read scorecards"
 
 
 def test_sync_is_idempotent():
