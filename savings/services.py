@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contracts.models import Contract
+from core import versions
 from core.months import add_months, month_end, month_start
 from savings import computation
 from savings.models import ExchangeRate, SavingsResult
@@ -120,6 +121,7 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
     ]
     # One upsert for all the months (not one query per month): the cost per contract stays
     # constant however long its term (see ``manage.py bench_savings``).
+    versions.bump(f"contract:{contract.pk}")  # bulk upserts send no signal: the dashboard's total changes
     return SavingsResult.objects.bulk_create(
         results,
         update_conflicts=True,

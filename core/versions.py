@@ -1,0 +1,118 @@
+"""The version of what the portal shows, and the cache of pages keyed by it.
+
+A REST client polling ``/api/v1/sla-status/`` every minute, or a manager reloading the
+dashboard, asks for the same answer again and again while nothing changed. Each change to
+what those answers show bumps a counter (:func:`bump`) *in the same transaction* as the
+change, so the version and the data commit (or roll back) together: a reader that sees the
+new version also sees the new data, and a rolled-back edit leaves the version alone. The
+version is the sum of all counters (:func:`current`), which grows with every committed bump.
+
+There is one counter row per contract (``contract:<id>``), provider, process and so on
+rather than one global row: a bump locks its row until commit, and with a single row two
+recomputes of different contracts would queue behind each other's lock.
+
+Where the version lives: in the database, not in the cache. A bump written to Redis could
+be lost in a Redis hiccup (or in a crash between the commit and the write), and every
+later reader would then be served the page from before the change; a row written in the
+change's transaction cannot be lost that way. Reading it costs one small query.
+
+The cache itself (:func:`cache_get`, :func:`cache_set`) is an optimisation only: any error
+of the cache backend is logged and treated as a miss, so a Redis outage degrades to
+uncached answers, never to a 500 and never to a stale answer (the key holds the version).
+
+Which changes bump is declared with :func:`track` (post_save/post_delete of a model, in
+``overview.apps``, which composes every page that uses the version) and by explicit
+:func:`bump` calls where services write in bulk or with ``QuerySet.update`` (signals do not
+fire there): compliance recomputation, savings, reminder acknowledgement, report supersede
+and reinstate.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, models
+from django.db.models import Sum
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core.models import DataVersion
+
+logger = logging.getLogger(__name__)
+
+#: How long a cached page is kept. The key changes with every change, so this only bounds
+#: the memory that answers for old versions keep in the cache.
+CACHE_SECONDS = 600
+
+
+def bump(*names: str) -> None:
+    """Count one change to what ``names`` (e.g. ``"contract:7"``) show, in the current transaction."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        for name in dict.fromkeys(names):  # each once, in order
+            cursor.execute(
+                f"INSERT INTO {table} (name, value) VALUES (%s, 1) "
+                f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1",
+                [name],
+            )
+
+
+def current() -> int:
+    """The version of everything shown: it grows with every committed change."""
+    return DataVersion.objects.aggregate(total=Sum("value"))["total"] or 0
+
+
+def cache_key(prefix: str, *parts: Any) -> str:
+    """A cache key from ``parts`` (hashed: the query string may be long or hold any character)."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    return f"{prefix}:{digest}"
+
+
+def cache_get(key: str) -> Any:
+    """The cached value, or None when absent or when the cache cannot be reached."""
+    try:
+        return cache.get(key)
+    except Exception as exc:  # the backend's own errors (redis.ConnectionError, …)
+        logger.warning("Cache read skipped, cache unavailable: %s", exc)
+        return None
+
+
+def cache_set(key: str, value: Any, timeout: int = CACHE_SECONDS) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception as exc:
+        logger.warning("Cache write skipped, cache unavailable: %s", exc)
+
+
+def track(model: type[models.Model], name: Callable[[Any], str], *, ignore_fields: Iterable[str] = ()) -> None:
+    """Bump ``name(instance)`` whenever ``model`` is saved or deleted.
+
+    A save whose ``update_fields`` lie within ``ignore_fields`` (progress counters,
+    timestamps nothing cached shows) does not bump.
+    """
+    ignored = frozenset(ignore_fields)
+    label = model._meta.label_lower
+
+    def saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+        if update_fields is not None and ignored and set(update_fields) <= ignored:
+            return
+        bump(name(instance))
+
+    def deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+        bump(name(instance))
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"core.versions.save.{label}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"core.versions.delete.{label}")
+
+
+def track_m2m(through: type[models.Model], name: Callable[[Any], str]) -> None:
+    """Bump ``name(instance)`` when a many-to-many relation changes (e.g. a contract's processes)."""
+
+    def changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+        if action in ("post_add", "post_remove", "post_clear"):
+            bump(name(instance))
+
+    m2m_changed.connect(
+        changed, sender=through, weak=False, dispatch_uid=f"core.versions.m2m.{through._meta.label_lower}"
+    )
