@@ -27,6 +27,7 @@ fire there): compliance recomputation, savings, reminder acknowledgement, report
 and reinstate.
 """
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -61,6 +62,16 @@ def bump(*names: str) -> None:
 def current() -> int:
     """The version of everything shown: it grows with every committed change."""
     return DataVersion.objects.aggregate(total=Sum("value"))["total"] or 0
+
+
+def current_for(holder: Any) -> int:
+    """:func:`current`, read once per request: kept on ``holder`` (the request's user object)."""
+    version = getattr(holder, "_data_version", None)
+    if version is None:
+        version = current()
+        with contextlib.suppress(AttributeError):  # an object that takes no attributes: read each time
+            holder._data_version = version
+    return version
 
 
 def cache_key(prefix: str, *parts: Any) -> str:
