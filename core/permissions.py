@@ -13,6 +13,7 @@ by the cached API lists, and a cache that cannot be reached just means the two q
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django.db import connection
 
 from core import versions
@@ -23,6 +24,14 @@ PERMISSIONS_SECONDS = 3600
 
 class CachedPermissionsBackend(ModelBackend):
     """``ModelBackend`` whose ``get_all_permissions`` is cached per user and data version."""
+
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, with the data version read in the same query (``core.versions``)."""
+        try:
+            user = User._default_manager.annotate(_data_version=versions.version_expression()).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if obj is not None or not user_obj.is_active or user_obj.is_anonymous:

@@ -28,7 +28,8 @@ cached page.
 A cache that cannot be reached is skipped (``core.versions.cache_get``): the answer is
 computed as without the cache; the ETag and 304 still work, as they need only the version,
 which lives in the database. ``API_CACHE_PAGES = False`` turns the cache of rendered pages
-off (the benchmark's "cold" server; ETags and 304 stay).
+off; ``API_CACHE_BYPASS_HEADER``, set only by the benchmark's settings, names a request
+header that skips it for one request (``manage.py bench_api``'s cold figures).
 """
 
 import time
@@ -114,7 +115,8 @@ class VersionedListMixin:
         etag = f'W/"{key.rsplit(":", 1)[1]}"'
         if _etag_matches(request.headers.get("If-None-Match"), etag):
             return self._with_validators(HttpResponseNotModified(), etag)
-        use_cache = getattr(settings, "API_CACHE_PAGES", True)
+        bypass = getattr(settings, "API_CACHE_BYPASS_HEADER", None)  # the benchmark server's only
+        use_cache = getattr(settings, "API_CACHE_PAGES", True) and not (bypass and bypass in request.headers)
         body = versions.cache_get(key) if use_cache else None
         if body is None:
             response = super().list(request, *args, **kwargs)  # type: ignore[misc]
