@@ -58,7 +58,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        user._data_version = token.data_version  # type: ignore[attr-defined]  # read by versions.current_for
+        user._data_version = token.data_version  # read by versions.current_for
         if token_expired(token):
             raise exceptions.AuthenticationFailed("Token expired: renew it on your profile page.")
         return user, token

@@ -1,6 +1,6 @@
 """API representations of service levels and the metric catalogue."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -83,7 +83,7 @@ def _detail_url_template(serializer: serializers.Serializer, view_name: str) -> 
         request = serializer.context.get("request")
         cached = (request.build_absolute_uri(path) if request is not None else path) + "{pk}/"
         if request is not None:
-            serializer.context[f"_url_template:{view_name}"] = cached
+            cast(dict, serializer.context)[f"_url_template:{view_name}"] = cached
     return cached
 
 
