@@ -13,7 +13,9 @@ It starts gunicorn (``--workers`` sync workers, 4 by default) on a free local po
 ``bpo_portal.settings_bench``: the ordinary settings with ``DEBUG`` off, a trivial
 ``JsonResponse`` view at ``/bench/trivial/`` (that URLconf exists only for this server) and
 the API throttles off (the benchmark's one user would otherwise be throttled; each real
-request pays one Redis read and write for it). Then ``wrk -c16`` drives, for ``--seconds``
+request pays one Redis read and write for it) and persistent database connections
+(``CONN_MAX_AGE`` 60 unless set: with 0, every request that touches the database first
+opens a PostgreSQL connection, which the trivial view never does). Then ``wrk -c16`` drives, for ``--seconds``
 each, one URL at a time:
 
 - the trivial view: the baseline every ratio is taken against (same server, same run);
