@@ -16,7 +16,8 @@ be lost in a Redis hiccup (or in a crash between the commit and the write), and 
 later reader would then be served the page from before the change; a row written in the
 change's transaction cannot be lost that way. Reading it costs one small query.
 
-The cache itself (:func:`cache_get`, :func:`cache_set`) is an optimisation only: any error
+The cache itself (:func:`cache_get`, :func:`cache_set`: a few entries in the process, then
+Redis) is an optimisation only: any error
 of the cache backend is logged and treated as a miss, so a Redis outage degrades to
 uncached answers, never to a 500 and never to a stale answer (the key holds the version).
 
@@ -30,6 +31,8 @@ and reinstate.
 import contextlib
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -90,16 +93,56 @@ def cache_key(prefix: str, *parts: Any) -> str:
     return f"{prefix}:{digest}"
 
 
+class _ProcessMemo:
+    """The last few values this process read or wrote, in front of the shared cache.
+
+    Every key here holds the data version, so an entry can never be stale: after a change
+    the key itself is different. A worker answering the same poll again then needs no
+    round trip to Redis at all. Bounded in entries and in the size of one value.
+    """
+
+    def __init__(self, entries: int = 64, largest: int = 1024 * 1024) -> None:
+        self.entries, self.largest = entries, largest
+        self.values: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()  # the embedded mode runs imports on threads
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: Any) -> None:
+        if isinstance(value, bytes | str) and len(value) > self.largest:
+            return
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.entries:
+                self.values.popitem(last=False)
+
+
+_memo = _ProcessMemo()
+
+
 def cache_get(key: str) -> Any:
-    """The cached value, or None when absent or when the cache cannot be reached."""
+    """The cached value (this process's copy first), or None when absent or when the cache cannot be reached."""
+    value = _memo.get(key)
+    if value is not None:
+        return value
     try:
-        return cache.get(key)
+        value = cache.get(key)
     except Exception as exc:  # the backend's own errors (redis.ConnectionError, …)
         logger.warning("Cache read skipped, cache unavailable: %s", exc)
         return None
+    if value is not None:
+        _memo.put(key, value)
+    return value
 
 
 def cache_set(key: str, value: Any, timeout: int = CACHE_SECONDS) -> None:
+    _memo.put(key, value)
     try:
         cache.set(key, value, timeout)
     except Exception as exc:
