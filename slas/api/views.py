@@ -53,7 +53,19 @@ class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet)
     ordering_fields = ["period", "status", "actual", "credit_amount"]
 
     def get_queryset(self):
-        return selectors.compliance_list(user=self.request.user)
+        # Only what the representation shows of the service level, contract, provider and
+        # process (not their every column and JSON field, 50 times a page).
+        result_fields = [field.name for field in ComplianceResult._meta.concrete_fields]
+        return selectors.compliance_list(user=self.request.user).only(
+            *result_fields,
+            "service_level__name",
+            "service_level__metric",
+            "service_level__parameters",
+            "service_level__contract__reference",
+            "service_level__contract__currency",
+            "service_level__contract__provider__name",
+            "service_level__process__name",
+        )
 
 
 @extend_schema_view(list=extend_schema(**conditional_list_schema(serializers.SlaStatusSerializer(many=True))))
