@@ -11,6 +11,12 @@ There is one counter row per contract (``contract:<id>``), provider, process and
 rather than one global row: a bump locks its row until commit, and with a single row two
 recomputes of different contracts would queue behind each other's lock.
 
+A model saved outside a transaction (autocommit) commits its row, then its bump: a reader in
+between may cache the *new* data under the old version, which is harmless. Only a process
+killed between those two statements would leave the old page cached under the current
+version, and then for at most :data:`CACHE_SECONDS`; services that write in bulk bump inside
+their transaction.
+
 Where the version lives: in the database, not in the cache. A bump written to Redis could
 be lost in a Redis hiccup (or in a crash between the commit and the write), and every
 later reader would then be served the page from before the change; a row written in the
@@ -32,6 +38,7 @@ import contextlib
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -108,16 +115,21 @@ class _ProcessMemo:
 
     def get(self, key: str) -> Any:
         with self.lock:
-            value = self.values.get(key)
-            if value is not None:
-                self.values.move_to_end(key)
+            entry = self.values.get(key)
+            if entry is None:
+                return None
+            expires, value = entry
+            if expires < time.monotonic():
+                del self.values[key]
+                return None
+            self.values.move_to_end(key)
             return value
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, timeout: int = CACHE_SECONDS) -> None:
         if isinstance(value, bytes | str) and len(value) > self.largest:
             return
         with self.lock:
-            self.values[key] = value
+            self.values[key] = (time.monotonic() + timeout, value)
             self.values.move_to_end(key)
             while len(self.values) > self.entries:
                 self.values.popitem(last=False)
@@ -137,12 +149,12 @@ def cache_get(key: str) -> Any:
         logger.warning("Cache read skipped, cache unavailable: %s", exc)
         return None
     if value is not None:
-        _memo.put(key, value)
+        _memo.put(key, value, 60)  # its remaining time in Redis is unknown: keep it a minute here
     return value
 
 
 def cache_set(key: str, value: Any, timeout: int = CACHE_SECONDS) -> None:
-    _memo.put(key, value)
+    _memo.put(key, value, timeout)
     try:
         cache.set(key, value, timeout)
     except Exception as exc:
