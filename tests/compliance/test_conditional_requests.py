@@ -238,3 +238,23 @@ def test_the_dashboard_shows_a_change_at_once(client, viewer_user, django_assert
     ProviderFactory()
     page = client.get("/").content.decode()
     assert f'<div class="display-6">{count + 1}</div><div class="text-body-secondary">providers' in page
+
+
+def test_the_benchmark_hooks_exist_only_in_its_own_settings(viewer_api, django_assert_num_queries):
+    """``/bench/trivial/`` and the cache-bypass header belong to ``bpo_portal.settings_bench`` alone."""
+    assert viewer_api.get("/bench/trivial/").status_code == 404
+    add_service_levels(1)
+    viewer_api.get(SLA_STATUS)
+    with django_assert_num_queries(1):  # still the cached page: the header means nothing here
+        assert viewer_api.get(SLA_STATUS, HTTP_X_BENCH_COLD="1").status_code == 200
+
+
+def test_the_benchmark_fills_a_page_of_fifty():
+    from overview.management.commands.bench_api import top_up_portfolio
+
+    add_service_levels(3)
+    before = versions.current()
+    assert top_up_portfolio(minimum=60) > 0
+    assert ServiceLevel.objects.count() >= 60
+    assert ComplianceResult.objects.filter(service_level__contract__reference__startswith="BENCH-API-").exists()
+    assert versions.current() > before
