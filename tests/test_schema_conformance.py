@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from bpo_portal.wsgi import application
 from documents.services import DocumentUpload, document_upload
 from reports.models import ReportLayout
+from scorecards.models import Scorecard
 from slas import services
 from tests.factories import CertificationFactory, ContactFactory, ContractFactory, ServiceLevelFactory
 from tests.reports.helpers import canonical_csv, work_item
@@ -69,6 +70,7 @@ def seeded(imported, ops_api):
         "reports": report.pk,
         "report-layouts": ReportLayout.objects.filter(versions__isnull=False).first().pk,
         "documents": document.pk,
+        "scorecards": Scorecard.objects.filter(provider=contract.provider).earliest("period").pk,
     }
 
 
