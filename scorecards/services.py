@@ -236,10 +236,15 @@ def month_fields(
     )
     return {
         "score": score,
-        "standing": scoring.standing_for(float(score), bands),
+        "standing": _standing(float(score), bands),
         "breakdown": {"criteria": breakdown.rows, "left_out": breakdown.left_out},
         "note": note,
     }
+
+
+def _standing(score: float, bands: list[scoring.Band]) -> str:
+    """``scoring.standing_for`` over bands already validated and sorted (not again per month)."""
+    return next(band.standing for band in bands if score >= band.lower)
 
 
 def _level_input(level: LevelMonth) -> scoring.ServiceLevelInput:
@@ -286,12 +291,15 @@ def process_month_fields(
     month: dt.date,
     criteria: list[ScorecardCriterion],
     bands: list[scoring.Band],
+    provider_fields: dict[str, Any] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Per process the provider worked on in ``month``, the month scored on that process alone.
 
     A process's inputs: the compliance results of its service levels and the savings of the
     provider's contracts that include it; certifications and ratings are the provider's.
     A process appears when it has a compliance result or one of its contracts has savings.
+    ``provider_fields`` (the provider's month, already scored) is reused for a process whose
+    inputs are all of the month's.
     """
     levels = inputs.levels.get(month, [])
     savings = inputs.savings.get(month, [])
@@ -302,18 +310,17 @@ def process_month_fields(
     processes = {level.process_id for level in levels} | {
         process_id for process_id, contracts in contracts_of.items() if contracts & with_savings
     }
-    return {
-        process_id: month_fields(
-            inputs.provider,
-            month,
-            [level for level in levels if level.process_id == process_id],
-            [s for s in savings if s.contract_id in contracts_of[process_id]],
-            inputs.ratings,
-            criteria,
-            bands,
+    scored: dict[int, dict[str, Any]] = {}
+    for process_id in sorted(processes):
+        own_levels = [level for level in levels if level.process_id == process_id]
+        own_savings = [s for s in savings if s.contract_id in contracts_of[process_id]]
+        if provider_fields is not None and len(own_levels) == len(levels) and len(own_savings) == len(savings):
+            scored[process_id] = provider_fields  # the provider's only process: the same inputs, the same score
+            continue
+        scored[process_id] = month_fields(
+            inputs.provider, month, own_levels, own_savings, inputs.ratings, criteria, bands
         )
-        for process_id in sorted(processes)
-    }
+    return scored
 
 
 def score_provider(
@@ -425,7 +432,7 @@ def recompute_scorecards(
     process_rows: list[dict[str, Any]] = []
     for provider_id, provider_inputs in inputs.items():
         for month in wanted if wanted is not None else provider_inputs.active_months():
-            fields[(provider_id, month)] = month_fields(
+            provider_fields = fields[(provider_id, month)] = month_fields(
                 provider_inputs.provider,
                 month,
                 provider_inputs.levels.get(month, []),
@@ -434,7 +441,8 @@ def recompute_scorecards(
                 criteria,
                 bands,
             )
-            for process_id, process_fields in process_month_fields(provider_inputs, month, criteria, bands).items():
+            by_process = process_month_fields(provider_inputs, month, criteria, bands, provider_fields)
+            for process_id, process_fields in by_process.items():
                 process_rows.append(
                     {
                         "provider_id": provider_id,
