@@ -1,6 +1,5 @@
 """The scorecards' rank and trend through the API and the browser pages."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
