@@ -36,15 +36,18 @@ def contract_in(code, name, **kwargs):
 
 def saves(contract, period, realised, projected="100.00"):
     """A month whose cost criterion earns realised ÷ projected × 100 points (the score, alone)."""
-    return SavingsResult.objects.create(
+    result, _ = SavingsResult.objects.update_or_create(
         contract=contract,
         period=period,
-        status="ok",
-        reporting_currency="USD",
-        savings=Decimal(realised),
-        projected_savings=Decimal(projected),
-        computed_at=timezone.now(),
+        defaults={
+            "status": "ok",
+            "reporting_currency": "USD",
+            "savings": Decimal(realised),
+            "projected_savings": Decimal(projected),
+            "computed_at": timezone.now(),
+        },
     )
+    return result
 
 
 def measured(level, period, actual):
