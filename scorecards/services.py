@@ -571,7 +571,7 @@ def _derive(
             row = own[key]
             moved = {name: value for name, value in values.items() if row.values[name] != value}
             if moved:
-                result[key] = {"pk": row.pk, **moved}
+                _stored_entry(result, key, row).update(moved)
 
     # Rank: every category-month a recomputed row is in, or was in before.
     groups: dict[tuple[int, dt.date], dict[int | tuple[int, dt.date], Decimal | None]] = defaultdict(dict)
@@ -604,7 +604,7 @@ def _derive(
                 key = by_pk[member]
                 row = peers[key]
                 if (row.values["rank"], row.values["rank_of"]) != (rank, rank_of):
-                    result.setdefault(key, {"pk": row.pk}).update(rank=rank, rank_of=rank_of)
+                    _stored_entry(result, key, row).update(rank=rank, rank_of=rank_of)
     for key in fields:
         if result[key]["category_id"] is None:
             result[key].update(rank=None, rank_of=None)
@@ -613,20 +613,27 @@ def _derive(
     return result
 
 
+def _stored_entry(result: dict[tuple[int, dt.date], dict[str, Any]], key: tuple[int, dt.date], row: _Row) -> dict:
+    """The entry of a stored row that is not recomputed, holding every trend field (as stored until
+    changed), so that one ``bulk_update`` of all the trend fields writes each row right."""
+    if key not in result:
+        stored = {("category_id" if name == "category" else name): value for name, value in row.values.items()}
+        result[key] = {"pk": row.pk, **stored}
+    return result[key]
+
+
 def _update_others(derived: dict[tuple[int, dt.date], dict[str, Any]]) -> None:
     """Write the moved trend fields of stored rows that were not recomputed (few: the months after
     a changed one, the category peers whose rank moved)."""
     cards = []
-    changed: set[str] = set()
     for values in derived.values():
         card = Scorecard(pk=values["pk"])
         for name, value in values.items():
             if name != "pk":
                 setattr(card, name, value)
-                changed.add(name)
         cards.append(card)
     if cards:
-        Scorecard.objects.bulk_update(cards, sorted(changed), batch_size=500)
+        Scorecard.objects.bulk_update(cards, TREND_FIELDS, batch_size=500)
 
 
 def _store_rollups(

@@ -143,6 +143,23 @@ def test_a_later_months_change_follows_a_recomputed_month():
     assert card(contract, OCT).overall_score == Decimal("65.65")  # (80×12 + 50×11) ÷ 23
 
 
+def test_a_recompute_that_moves_a_later_month_and_a_peer_keeps_their_other_fields():
+    manila = contract_in("customer-support", "Manila Care")
+    cebu = contract_in("customer-support", "Cebu Voice")
+    for contract, scores in ((manila, ("70", "80", "90")), (cebu, ("50", "75", "85"))):
+        for period, realised in zip((AUG, SEP, OCT), scores, strict=True):
+            saves(contract, period, realised)
+    recompute_scorecards()
+    assert (card(cebu, SEP).rank, card(cebu, SEP).change) == (2, Decimal("25.00"))
+    SavingsResult.objects.filter(contract=manila, period=SEP).update(savings=Decimal("60"))
+    recompute_scorecards(provider_ids=[manila.provider_id], months=[SEP])
+    # Cebu's September moves to first (its change stays); Manila's October changes by 30 (its rank stays).
+    assert (card(cebu, SEP).rank, card(cebu, SEP).change) == (1, Decimal("25.00"))
+    assert card(cebu, SEP).overall_score == Decimal("63.04")  # (75×12 + 50×11) ÷ 23, untouched
+    assert (card(manila, OCT).rank, card(manila, OCT).rank_of, card(manila, OCT).change) == (1, 2, Decimal("30.00"))
+    assert card(manila, OCT).category.code == "customer-support"
+
+
 def test_a_quarter_with_a_month_without_a_score_averages_the_others():
     contract = contract_in("customer-support", "Manila Care")
     saves(contract, JAN, "80")
