@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.scoping import visible_to
 from scorecards import trends
@@ -99,13 +99,11 @@ def provider_trend(
 
 def scorecard_rollups(card: Scorecard) -> list[ScorecardRollup]:
     """The quarter and the year the scorecard's month is in (those stored), quarter first."""
+    quarter = Q(span=ScorecardRollup.Span.QUARTER, period=trends.quarter_start(card.period))
+    year = Q(span=ScorecardRollup.Span.YEAR, period=trends.year_start(card.period))
     return list(
-        ScorecardRollup.objects.filter(
-            provider_id=card.provider_id,
-            template_version_id=card.template_version_id,
-            period__in=[trends.quarter_start(card.period), trends.year_start(card.period)],
-        )
-        .filter(span__in=[ScorecardRollup.Span.QUARTER, ScorecardRollup.Span.YEAR])
+        ScorecardRollup.objects.filter(provider_id=card.provider_id, template_version_id=card.template_version_id)
+        .filter(quarter | year)
         .order_by("span")
     )
 

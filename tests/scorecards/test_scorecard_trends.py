@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contracts.models import ServiceCategory
 from savings.models import SavingsResult
-from scorecards import trends
+from scorecards import selectors, trends
 from scorecards.models import ProcessScorecard, Scorecard, ScorecardRollup
 from scorecards.services import recompute_scorecards
 from slas.models import ComplianceResult
@@ -176,6 +176,15 @@ def test_a_quarter_with_a_month_without_a_score_averages_the_others():
     assert year.score == Decimal("70.00") and year.label == "2026"
     assert q1.label == "2026-Q1"
     assert not ScorecardRollup.objects.filter(provider=contract.provider, span="quarter", period=dt.date(2026, 4, 1))
+
+
+def test_a_scorecard_shows_its_own_quarter_and_year():
+    contract = contract_in("customer-support", "Manila Care")
+    saves(contract, JAN, "80")
+    saves(contract, OCT, "60")
+    recompute_scorecards()
+    shown = selectors.scorecard_rollups(card(contract, OCT))
+    assert [(r.label, r.score) for r in shown] == [("2026-Q4", Decimal("60.00")), ("2026", Decimal("70.00"))]
 
 
 def test_a_quarter_with_no_scored_month_has_no_score():
