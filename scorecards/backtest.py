@@ -106,11 +106,19 @@ def backtest(
     old_bands: Sequence[Band],
     new_bands: Sequence[Band],
 ) -> Backtest:
-    """Every provider-month either side has, ordered by provider name then month, with the counts.
+    """Every provider-month either side scores, ordered by provider name then month, with the counts.
 
-    ``mean_change`` is the mean of (new − old) over the months both sides score.
+    A month neither side gives a score (no activity, both ways) says nothing about the change
+    and is left out. ``mean_change`` is the mean of (new − old) over the months both sides score.
     """
-    keys = sorted(set(old) | set(new), key=lambda k: (provider_names.get(k[0], ""), k[0], k[1]))
+
+    def scored(outcome: Outcome | None) -> bool:
+        return outcome is not None and outcome.score is not None
+
+    keys = sorted(
+        (k for k in set(old) | set(new) if scored(old.get(k)) or scored(new.get(k))),
+        key=lambda k: (provider_names.get(k[0], ""), k[0], k[1]),
+    )
     rows = [BacktestRow(k[0], provider_names.get(k[0], str(k[0])), k[1], old.get(k), new.get(k)) for k in keys]
     changes = [row.change for row in rows if row.change is not None]
     directions = [direction(row, old_bands, new_bands) for row in rows]

@@ -43,7 +43,8 @@ class ProviderRatingsView(LoginRequiredMixin, PermissionRequiredMixin, generic.T
                 return parse_month(raw)
             except ValueError as error:
                 messages.warning(self.request, f"{error} Showing the latest month instead.")
-        latest = Scorecard.objects.filter(provider_id=self.kwargs["pk"]).order_by("-period").first()
+        cards = Scorecard.objects.filter(provider_id=self.kwargs["pk"]).order_by("-period")
+        latest = cards.filter(score__isnull=False).first() or cards.first()  # the latest month with a score
         return latest.period if latest else month_start(timezone.localdate())
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

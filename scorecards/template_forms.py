@@ -20,7 +20,8 @@ from scorecards.models import ScorecardCriterion
 class CriterionForm(forms.Form):
     code = forms.SlugField(max_length=50, help_text="What manual ratings name.")
     name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=ScorecardCriterion.Kind.choices, label="Scoring rule")
+    # A blank first choice, so an unused extra row posts nothing and is ignored.
+    kind = forms.ChoiceField(choices=[("", "---------"), *ScorecardCriterion.Kind.choices], label="Scoring rule")
     weight = forms.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100))
 
 

@@ -26,7 +26,10 @@ def edit_form(weights=WEIGHTS, bands=None) -> dict[str, str]:
     kinds = {"sla": "sla", "cost": "cost", "risk": "risk", "relationship": "manual", "innovation": "manual"}
     bands = bands or [("strategic", "85", ""), ("preferred", "70", ""), ("watch", "55", "probation"), ("exit", "0", "")]
     data = {
-        "criteria-TOTAL_FORMS": str(len(weights)),
+        # one more criterion row than filled in: the blank extra row a browser posts as well
+        f"criteria-{len(weights)}-code": "",
+        f"criteria-{len(weights)}-kind": "",
+        "criteria-TOTAL_FORMS": str(len(weights) + 1),
         "criteria-INITIAL_FORMS": "0",
         "bands-TOTAL_FORMS": str(len(bands)),
         "bands-INITIAL_FORMS": "0",

@@ -62,6 +62,14 @@ def test_the_pure_backtest_compares_old_and_new_per_provider_month():
     assert backtest.direction(beta, scoring.DEFAULT_BANDS, scoring.DEFAULT_BANDS) == "down"
     assert (result.standing_changes, result.downgrades, result.upgrades) == (1, 1, 0)
     assert (result.scores_down, result.scores_unchanged, result.mean_change) == (1, 1, -5.28)
+    unscored = backtest.backtest(
+        {(1, OCT): backtest.Outcome(None, "")},
+        {(1, OCT): backtest.Outcome(None, "")},
+        provider_names={1: "Beta"},
+        old_bands=scoring.DEFAULT_BANDS,
+        new_bands=scoring.DEFAULT_BANDS,
+    )
+    assert unscored.rows == []  # a month without a score either way says nothing about the change
 
 
 def test_a_template_change_is_backtested_by_hand_without_saving(scenario):  # noqa: F811
