@@ -5,12 +5,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from contracts.models import ServiceCategory
+from vendors.models import Provider
 
 register = template.Library()
 
 
 @register.simple_tag
-def compare_url(provider: object) -> str:
+def compare_url(provider: Provider) -> str:
     """The comparison of the providers of its first service category (by name); the bare page without one."""
     page = reverse("scorecards:compare")
     category = (
