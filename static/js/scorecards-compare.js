@@ -70,7 +70,7 @@
         responsive: true,
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: pointLabel } }, quadrantLabels: { labels: data.labels } },
         scales: {
-          x: { type: "linear", title: { display: true, text: `spend over the range (${data.currency})` } },
+          x: { type: "linear", beginAtZero: true, grace: "5%", title: { display: true, text: `spend over the range (${data.currency})` } },
           y: { min: 0, max: 100, title: { display: true, text: "average score" } },
         },
       },
@@ -93,7 +93,7 @@
         responsive: true,
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: pointLabel } } },
         scales: {
-          x: { type: "linear", title: { display: true, text: `cost per ${data.unit} (${data.currency}), lower is better` } },
+          x: { type: "linear", grace: "10%", title: { display: true, text: `cost per ${data.unit} (${data.currency}), lower is better` } },
           y: { min: 0, max: 100, title: { display: true, text: "quality (SLA attainment, 0–100)" } },
         },
       },

@@ -44,7 +44,7 @@ def _version():
 
 
 def _card(provider, period, score, sla_points=None):
-    Scorecard.objects.create(
+    return Scorecard.objects.create(
         provider=provider,
         period=period,
         template_version=_version(),
@@ -60,7 +60,7 @@ def _card(provider, period, score, sla_points=None):
 
 def _savings(contract, period, *, cost, savings, credits, volume, status=SavingsResult.Status.OK):
     ok = status == SavingsResult.Status.OK
-    SavingsResult.objects.create(
+    return SavingsResult.objects.create(
         contract=contract,
         period=period,
         status=status,
@@ -74,13 +74,13 @@ def _savings(contract, period, *, cost, savings, credits, volume, status=Savings
 
 
 def _statement(contract, period, volumes):
-    CreditStatement.objects.create(
+    return CreditStatement.objects.create(
         contract=contract, period=period, volumes={str(k): v for k, v in volumes.items()}, computed_at=timezone.now()
     )
 
 
 def _result(level, period, actual):
-    ComplianceResult.objects.create(
+    return ComplianceResult.objects.create(
         service_level=level,
         period=period,
         actual=actual,
@@ -97,6 +97,17 @@ def build() -> dict:
     alpha = ContractFactory(provider=ProviderFactory(name="Alpha Contact"), processes=[voice])
     bravo = ContractFactory(provider=ProviderFactory(name="Bravo Services"), processes=[voice])
     charlie = ContractFactory(provider=ProviderFactory(name="Charlie Outsourcing"), processes=[billing])
+
+    ServiceLevelFactory(contract=alpha)
+    ServiceLevelFactory(contract=bravo)
+    ServiceLevelFactory(contract=charlie)
+    # In a transactional test an edit's recompute runs at once and stores months of its own:
+    # the scenario replaces whatever is there.
+    contracts = [alpha, bravo, charlie]
+    SavingsResult.objects.filter(contract__in=contracts).delete()
+    CreditStatement.objects.filter(contract__in=contracts).delete()
+    ComplianceResult.objects.filter(service_level__contract__in=contracts).delete()
+    Scorecard.objects.filter(provider__contracts__in=contracts).delete()
 
     _card(alpha.provider, OCT, "80.00", 100.0)
     _card(alpha.provider, NOV, "90.00", 50.0)
@@ -115,9 +126,9 @@ def build() -> dict:
     _statement(bravo, OCT, {voice.pk: 500})
     _statement(charlie, OCT, {billing.pk: 50})
 
-    _result(ServiceLevelFactory(contract=alpha), OCT, 80.0)
-    alpha_level = alpha.service_levels.get()
+    alpha_level, bravo_level, charlie_level = (c.service_levels.get() for c in contracts)
+    _result(alpha_level, OCT, 80.0)
     _result(alpha_level, NOV, 77.5)
-    _result(ServiceLevelFactory(contract=bravo), OCT, 76.0)
-    _result(ServiceLevelFactory(contract=charlie), OCT, 85.0)
+    _result(bravo_level, OCT, 76.0)
+    _result(charlie_level, OCT, 85.0)
     return {"alpha": alpha.provider, "bravo": bravo.provider, "charlie": charlie.provider, "voice": voice}
