@@ -15,7 +15,8 @@ DRAWN = """(canvas) => {
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
   let painted = 0;
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
-  return { datasets: chart.data.datasets.length, points: chart.data.datasets.reduce((n, d) => n + d.data.length, 0), painted };
+  const points = chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
+  return { datasets: chart.data.datasets.length, points, painted };
 }"""
 
 
@@ -31,9 +32,7 @@ def test_procurement_compares_three_providers_and_sees_the_charts_drawn(page):
     page.get_by_label("Password").fill("secret-pass-123")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Compare").click()
-    page.get_by_label("Providers").select_option(
-        label=["Alpha Contact", "Bravo Services", "Charlie Outsourcing"]
-    )
+    page.get_by_label("Providers").select_option(label=["Alpha Contact", "Bravo Services", "Charlie Outsourcing"])
     page.get_by_label("From month (YYYY-MM)").fill("2026-10")
     page.get_by_label("To month (YYYY-MM)").fill("2026-11")
     page.get_by_role("button", name="Compare").click()
