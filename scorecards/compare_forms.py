@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
+from django.http import QueryDict
 
 from core.filtersets import KeyedModelChoiceField, KeyedModelMultipleChoiceField, MonthField, PeriodRangeForm
 from core.months import add_months
@@ -45,10 +46,16 @@ class CompareForm(PeriodRangeForm):
         required=False, label="To month (YYYY-MM)", help_text="Empty: the last 12 months with scorecards."
     )
 
-    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, user: User | AnonymousUser, **kwargs: Any) -> None:
+        providers = compare_selectors.provider_choices(user=user)
+        if data is not None and data.getlist("provider"):
+            # A typed URL names providers; the select shows them chosen only by id.
+            data = data.copy()
+            names = {name.casefold(): str(pk) for pk, name in providers.values_list("pk", "name")}
+            data.setlist("provider", [names.get(v.strip().casefold(), v) for v in data.getlist("provider")])
+        super().__init__(data, **kwargs)
         self.user = user
-        self.fields["provider"].queryset = compare_selectors.provider_choices(user=user)  # type: ignore[attr-defined]
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
         self.fields["category"].queryset = compare_selectors.category_choices(user=user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -49,6 +49,7 @@ def test_three_providers_side_by_side(browser, scenario):
     metric = rows["Service level (answered within T s) (higher is better)"]
     assert metric == ["78.75 % · 0.31", "76.00 % · 0.00", "85.00 % · 1.00"]
     content = response.content.decode()
+    assert f'<option value="{scenario["alpha"].pk}" selected>Alpha Contact</option>' in content  # chosen by name
     assert 'data-compare-chart="scores"' in content and 'data-compare-chart="quadrant"' in content
     assert "<script>" not in content.replace('<script id="', "")  # data only through json_script
 
