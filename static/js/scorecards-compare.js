@@ -1,18 +1,31 @@
 // Draws the comparison page's charts: every <canvas data-compare-chart="KIND" data-source="ID">
 // from the JSON in <script id="ID"> (json_script). Kinds: "scores" (score over time, one line
-// per provider), "quadrant" (spend against average score, median lines, four labelled
-// quadrants), "frontier" (cost per unit against quality, the frontier providers marked and
+// per provider), "quadrant" (spend against average score, dashed median lines, four
+// labelled quadrants), "frontier" (cost per unit against quality, the frontier providers marked and
 // joined). After drawing, the canvas gets data-drawn="true".
 (function () {
   const COLOURS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#6c757d", "#d63384"];
 
-  // Writes the quadrants' names in the corners of the chart area (no annotation plugin needed).
-  const quadrantLabels = {
-    id: "quadrantLabels",
-    afterDraw(chart, args, options) {
+  // Draws the median lines (dashed) and writes the quadrants' names in the corners of the
+  // chart area (no annotation plugin needed).
+  const quadrantLines = {
+    id: "quadrantLines",
+    afterDatasetsDraw(chart, args, options) {
       if (!options || !options.labels) return;
-      const { ctx, chartArea: a } = chart;
+      const { ctx, chartArea: a, scales } = chart;
       ctx.save();
+      ctx.strokeStyle = "#6c757d";
+      ctx.setLineDash([6, 4]);
+      ctx.lineWidth = 1;
+      if (options.spendMedian !== null) {
+        const x = scales.x.getPixelForValue(options.spendMedian);
+        ctx.beginPath(); ctx.moveTo(x, a.top); ctx.lineTo(x, a.bottom); ctx.stroke();
+      }
+      if (options.scoreMedian !== null) {
+        const y = scales.y.getPixelForValue(options.scoreMedian);
+        ctx.beginPath(); ctx.moveTo(a.left, y); ctx.lineTo(a.right, y); ctx.stroke();
+      }
+      ctx.setLineDash([]);
       ctx.font = "12px sans-serif";
       ctx.fillStyle = "#6c757d";
       const pad = 6;
@@ -50,31 +63,24 @@
     });
   }
 
-  function medianLine(points, axis, value, label) {
-    if (value === null || points.length === 0) return null;
-    const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
-    const data = axis === "x"
-      ? [{ x: value, y: 0 }, { x: value, y: 100 }]
-      : [{ x: Math.min(...xs) * 0.9, y: value }, { x: Math.max(...xs) * 1.1, y: value }];
-    return { type: "line", label, data, borderColor: "#adb5bd", borderDash: [6, 4], pointRadius: 0, borderWidth: 1 };
-  }
-
   function quadrant(canvas, data) {
     const datasets = data.points.map((p, i) => ({ type: "scatter", label: p.label, data: [p], backgroundColor: COLOURS[i % COLOURS.length], pointRadius: 7 }));
-    [medianLine(data.points, "x", data.spend_median, "median spend"), medianLine(data.points, "y", data.score_median, "median score")]
-      .forEach((line) => { if (line) datasets.push(line); });
     return new Chart(canvas, {
       data: { datasets },
       options: {
         animation: false,
         responsive: true,
-        plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: pointLabel } }, quadrantLabels: { labels: data.labels } },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: pointLabel } },
+          quadrantLines: { labels: data.labels, spendMedian: data.spend_median, scoreMedian: data.score_median },
+        },
         scales: {
-          x: { type: "linear", beginAtZero: true, grace: "5%", title: { display: true, text: `spend over the range (${data.currency})` } },
-          y: { min: 0, max: 100, title: { display: true, text: "average score" } },
+          x: { type: "linear", grace: "15%", title: { display: true, text: `spend over the range (${data.currency})` } },
+          y: { grace: "15%", title: { display: true, text: "average score" } },
         },
       },
-      plugins: [quadrantLabels],
+      plugins: [quadrantLines],
     });
   }
 
