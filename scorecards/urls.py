@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from scorecards import rating_views, template_views
+from scorecards import compare_views, rating_views, template_views
 
 app_name = "scorecards"
 urlpatterns = [
+    path("scorecards/compare/", compare_views.compare, name="compare"),
     # --- Templates (editing, versions, back-test) and manual ratings (issue #11) ---
     path("scorecards/templates/", template_views.TemplateListView.as_view(), name="scorecardtemplate_list"),
     path("scorecards/templates/<int:pk>/", template_views.TemplateDetailView.as_view(), name="scorecardtemplate"),
