@@ -102,6 +102,25 @@ def recompute_for_contract(*, contract_id: int, months: Iterable[dt.date]) -> li
     return recompute_scorecards(provider_ids=[provider_id], months=list(months))
 
 
+def preview_scores(
+    criteria: list[ScorecardCriterion], bands: list[scoring.Band], *, months: Iterable[dt.date]
+) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    """What ``criteria`` and ``bands`` would store for every provider's active months among ``months``.
+
+    Nothing is stored: the criteria may be unsaved (a candidate template version being
+    back-tested). Same inputs and arithmetic as ``recompute_scorecards``.
+    """
+    window = {month_start(m) for m in months}
+    bands = scoring.validate_bands(bands)
+    preview: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    for provider in Provider.objects.prefetch_related("certifications").order_by("pk"):
+        provider_months = [m for m in active_months(provider.pk) if m in window]
+        if provider_months:
+            for month, fields in score_provider(provider, provider_months, criteria, bands).items():
+                preview[(provider.pk, month)] = fields
+    return preview
+
+
 def score_provider(
     provider: Provider,
     months: list[dt.date],
