@@ -199,6 +199,7 @@ CELERY_TASK_ROUTES = {
     "reminders.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
     "contracts.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
     "vendors.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+    "scorecards.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

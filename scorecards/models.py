@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Process, ServiceCategory
@@ -41,27 +42,39 @@ class ScorecardTemplate(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("scorecards:scorecardtemplate", args=[self.pk])
+
     @property
     def current_version(self) -> "ScorecardTemplateVersion | None":
         return self.versions.order_by("-number").first()
 
 
 def default_bands() -> list[dict]:
-    return [{"standing": b.standing, "lower": b.lower} for b in scoring.DEFAULT_BANDS]
+    return [{"standing": b.standing, "lower": b.lower, "consequence": b.consequence} for b in scoring.DEFAULT_BANDS]
 
 
 class ScorecardTemplateVersion(TimeStampedModel):
     """One version of a template: its criteria (weights summing to 100) and standing bands.
 
-    ``bands`` is a list of ``{"standing": …, "lower": …}``, each band running from its
-    ``lower`` score up to the next band's; they must cover 0–100 with no gap or overlap
-    (``scoring.validate_bands``).
+    ``bands`` is a list of ``{"standing": …, "lower": …, "consequence": …}``, each band
+    running from its ``lower`` score up to the next band's; they must cover 0–100 with no gap
+    or overlap (``scoring.validate_bands``). ``consequence`` ("", "probation",
+    "no_new_contracts"; "" when absent) is what the standing entails once a reviewer confirms it.
     """
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     note = models.TextField(blank=True, help_text="What changed against the previous version, and why.")
     bands = models.JSONField(default=default_bands)
+    # --- template editing (issue #11): who saved the version, and when its history was
+    # recomputed under it (null while the recomputation is queued or running).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history_recomputed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every stored month was last recomputed under this version."
+    )
 
     history = HistoricalRecords()
 
@@ -74,8 +87,13 @@ class ScorecardTemplateVersion(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.template} v{self.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("scorecards:scorecardtemplateversion", args=[self.template_id, self.number])
+
     def band_list(self) -> list[scoring.Band]:
-        return [scoring.Band(str(b["standing"]), float(b["lower"])) for b in self.bands]
+        return [
+            scoring.Band(str(b["standing"]), float(b["lower"]), str(b.get("consequence") or "")) for b in self.bands
+        ]
 
     def scoring_criteria(self) -> list[scoring.Criterion]:
         return [scoring.Criterion(c.code, c.name, float(c.weight)) for c in self.criteria.all()]
@@ -83,7 +101,7 @@ class ScorecardTemplateVersion(TimeStampedModel):
     def clean(self) -> None:
         try:
             scoring.validate_bands(self.band_list())
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise ValidationError({"bands": str(error)})
 
     def validate_criteria(self) -> None:

@@ -10,7 +10,14 @@ from django.db.models import Q, QuerySet
 
 from core.scoping import visible_to
 from scorecards import trends
-from scorecards.models import ProcessScorecard, Scorecard, ScorecardRollup, ScorecardTemplateVersion
+from scorecards.models import (
+    ManualRating,
+    ProcessScorecard,
+    Scorecard,
+    ScorecardRollup,
+    ScorecardTemplate,
+    ScorecardTemplateVersion,
+)
 
 TREND_PERIODS = 12
 
@@ -132,3 +139,28 @@ def process_scorecards(card: Scorecard) -> list[ProcessScorecard]:
         .select_related("process", "process__category")
         .order_by("process__name")
     )
+
+
+# --- Templates and manual ratings (issue #11: template editing, back-test, ratings) -----
+
+
+def template_list(*, user: User | AnonymousUser) -> QuerySet[ScorecardTemplate]:
+    """Templates are reference data: every signed-in user with the view permission reads them all."""
+    return visible_to(ScorecardTemplate.objects.order_by("-is_default", "name"), user, provider_path=None)
+
+
+def template_version_list(*, user: User | AnonymousUser, template_id: int) -> QuerySet[ScorecardTemplateVersion]:
+    queryset = (
+        ScorecardTemplateVersion.objects.filter(template_id=template_id)
+        .select_related("template", "created_by")
+        .prefetch_related("criteria")
+        .order_by("-number")
+    )
+    return visible_to(queryset, user, provider_path=None)
+
+
+def manual_rating_list(*, user: User | AnonymousUser) -> QuerySet[ManualRating]:
+    queryset = ManualRating.objects.select_related("provider", "reviewer").order_by(
+        "-period", "provider__name", "criterion", "reviewer__username"
+    )
+    return visible_to(queryset, user, provider_path="provider")

@@ -323,6 +323,31 @@ def process_month_fields(
     return scored
 
 
+def preview_scores(
+    criteria: list[ScorecardCriterion], bands: list[scoring.Band], *, months: Iterable[dt.date]
+) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    """What ``criteria`` and ``bands`` would store for every provider's active months among ``months``.
+
+    Nothing is stored: the criteria may be unsaved (a candidate template version being
+    back-tested). Same inputs and arithmetic as ``recompute_scorecards`` (read in bulk).
+    """
+    window = sorted({month_start(m) for m in months})
+    bands = scoring.validate_bands(bands)
+    preview: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    for provider_id, inputs in read_inputs(None, window).items():
+        for month in inputs.active_months():
+            preview[(provider_id, month)] = month_fields(
+                inputs.provider,
+                month,
+                inputs.levels.get(month, []),
+                inputs.savings.get(month, []),
+                inputs.ratings,
+                criteria,
+                bands,
+            )
+    return preview
+
+
 def score_provider(
     provider: Provider,
     months: list[dt.date],
