@@ -189,3 +189,15 @@ def test_a_user_without_a_role_gets_403(client, card):
     assert client.get("/scorecards/reviews/").status_code == 403
     assert client.get(f"/scorecards/{card.pk}/pdf/").status_code == 403
     assert client.get("/scorecards/export/").status_code == 403
+
+
+def test_the_demo_review_is_approved_with_an_open_plan(card):
+    from scorecards.review_services import demo_review
+
+    buyer = UserFactory(username="procurement", role=roles.PROCUREMENT)
+    review = demo_review(card.provider, OCT)
+    assert review.status == "approved" and review.decision == "improvement_plan" and review.decision_owner == buyer
+    plan = review.improvement_plan
+    assert plan.status == "open" and plan.actions.count() == 3 and plan.actions.filter(done=True).count() == 1
+    assert demo_review(card.provider, OCT) == review  # idempotent
+    assert ScorecardReview.objects.count() == 1
