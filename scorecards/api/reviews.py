@@ -164,6 +164,12 @@ class ScorecardReviewSerializer(serializers.ModelSerializer):
     )
     started_by = serializers.CharField(source="started_by.username", read_only=True, allow_null=True, default=None)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
+    decision = serializers.ChoiceField(
+        choices=ScorecardReview.Decision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='The decision; "" while none is recorded.',
+    )
     allowed_actions = serializers.SerializerMethodField(help_text="The status changes open now (POST them).")
     comments = ReviewCommentSerializer(many=True, read_only=True)
     improvement_plan = serializers.SerializerMethodField()
