@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.scoping import visible_to
 from core.views import ObjectDetailView, ObjectListView
 from scorecards import (
     exports,
@@ -34,25 +32,7 @@ from scorecards import (
     selectors,
 )
 from scorecards.models import ImprovementAction, ImprovementPlan, ScorecardReview, StandingConsequence
-
-
-def review_list(*, user: Any) -> QuerySet[ScorecardReview]:
-    queryset = ScorecardReview.objects.select_related("provider", "scorecard", "decision_owner").order_by(
-        "-period", "provider__name"
-    )
-    return visible_to(queryset, user, provider_path="provider")
-
-
-def consequence_list(*, user: Any) -> QuerySet[StandingConsequence]:
-    queryset = StandingConsequence.objects.select_related("provider", "decided_by").order_by(
-        "-period", "provider__name", "kind"
-    )
-    return visible_to(queryset, user, provider_path="provider")
-
-
-def plan_list(*, user: Any) -> QuerySet[ImprovementPlan]:
-    queryset = ImprovementPlan.objects.select_related("provider", "owner", "review").prefetch_related("actions__owner")
-    return visible_to(queryset, user, provider_path="provider")
+from scorecards.review_selectors import consequence_list, plan_list, review_list
 
 
 class ScorecardReviewListView(ObjectListView):

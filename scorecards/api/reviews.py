@@ -36,7 +36,7 @@ from scorecards.models import (
     ScorecardReview,
     StandingConsequence,
 )
-from scorecards.review_views import consequence_list, plan_list, review_list
+from scorecards.review_selectors import consequence_list, plan_list, review_list
 from vendors.models import Provider
 
 CONFLICT = OpenApiResponse(
@@ -436,12 +436,10 @@ class ScorecardReviewsView(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         act = values.pop("action", "start")
+        if act == "comment" and not values.get("text", "").strip():
+            raise serializers.ValidationError({"text": ["Write the comment."]})
         review, created = review_services.review_start(provider=card.provider, period=card.period, user=request.user)
         if act == "comment":
-            if not values.get("text", "").strip():
-                raise serializers.ValidationError({"text": ["Write the comment."]})
-            if not request.user.has_perm("scorecards.add_reviewcomment"):
-                self.permission_denied(request)
             review_services.review_comment(review, author=request.user, text=values["text"])
         elif act != "start":
             review = _act_on_review(review, act, values, request.user)
