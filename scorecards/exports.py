@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.spreadsheets import safe_row, streamed_csv
 from scorecards.models import ImprovementPlan, Scorecard, ScorecardReview
@@ -59,7 +60,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     pdf.set_creator("BPO Vendor Portal")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _latin(card.provider.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, _latin(card.provider.name)[:160], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     pdf.cell(0, 7, _latin(f"Scorecard for {card.period:%B %Y}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -215,7 +216,8 @@ def xlsx_bytes(cards: Iterable[Scorecard]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Scorecards")
     for row in table_rows(cards):
-        sheet.append(safe_row(row))
+        # Control characters have no place in a worksheet's XML (openpyxl refuses the whole file).
+        sheet.append(safe_row([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

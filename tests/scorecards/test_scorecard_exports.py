@@ -98,6 +98,14 @@ def test_the_xlsx_is_filtered_and_formula_safe(viewer_api, cards):
     assert viewer_api.get("/api/v1/scorecards/csv/", {"bogus": "1"}).status_code == 400
 
 
+def test_control_characters_do_not_break_the_workbook(viewer_api):
+    stored_card(ProviderFactory(name="Bell\x07 Care"))
+    response = viewer_api.get("/api/v1/scorecards/xlsx/")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=2, column=1).value == "Bell Care"
+
+
 def test_the_browser_xlsx_and_the_role_check(client, cards):
     client.force_login(UserFactory(username="ops", role=roles.OPERATIONS))
     response = client.get("/scorecards/export/?format=xlsx&provider=Manila%20Care")
