@@ -98,7 +98,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         pdf.cell(width, 7, heading, border=1)
     pdf.ln()
     pdf.set_font("Helvetica", "", 10)
-    for row in rows[:20]:
+    for row in rows[:12]:  # with the facts, the note and the plan, still one A4 page
         left_out = bool(row.get("left_out"))
         cells = (
             str(row.get("name", row.get("code", ""))),
