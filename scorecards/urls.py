@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from scorecards import review_views
+from scorecards import compare_views, review_views
 
 app_name = "scorecards"
 urlpatterns = [
+    path("scorecards/compare/", compare_views.compare, name="compare"),
     # The procurement review workflow.
     path("scorecards/reviews/", review_views.ScorecardReviewListView.as_view(), name="scorecardreview_list"),
     path("scorecards/reviews/add/", review_views.review_start, name="scorecardreview_add"),
