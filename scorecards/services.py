@@ -91,7 +91,15 @@ def recompute_scorecards(
             unique_fields=["provider", "period", "template_version"],
             update_fields=STORED_FIELDS,
         )
+    _after_store(stored)
     return stored
+
+
+def _after_store(stored: list[Scorecard]) -> None:
+    """What follows storing scorecards: propose the consequences their standing bands carry."""
+    from scorecards.review_services import propose_consequences
+
+    propose_consequences(stored)
 
 
 def recompute_for_contract(*, contract_id: int, months: Iterable[dt.date]) -> list[Scorecard]:
