@@ -359,6 +359,11 @@ SPECTACULAR_SETTINGS = {
         "CertificationKindEnum": "vendors.models.Certification.Kind",
         "ComplianceStatusEnum": "slas.models.ComplianceStatus",
         "DocumentKindEnum": "documents.models.Document.Kind",
+        "ScorecardReviewStatusEnum": "scorecards.models.ScorecardReview.Status",
+        "ScorecardReviewDecisionEnum": "scorecards.models.ScorecardReview.Decision",
+        "ImprovementPlanStatusEnum": "scorecards.models.ImprovementPlan.Status",
+        "StandingConsequenceStatusEnum": "scorecards.models.StandingConsequence.Status",
+        "StandingConsequenceKindEnum": "scorecards.models.StandingConsequence.Kind",
     },
 }
 

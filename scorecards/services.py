@@ -519,9 +519,18 @@ def recompute_scorecards(
     for row in rows:
         card = Scorecard(**row)
         card.pk = ids_by_key.get((row["provider_id"], row["period"]))
+        card.template_version = version  # read by what follows, without a query per card
         card._state.adding = False
         stored.append(card)
+    _after_store(stored)
     return stored
+
+
+def _after_store(stored: list[Scorecard]) -> None:
+    """What follows storing scorecards: propose the consequences their standing bands carry."""
+    from scorecards.review_services import propose_consequences
+
+    propose_consequences(stored)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from core.months import add_months, month_start
 from overview.benchmarks import Figure, write_figures
 from savings.models import SavingsResult
 from scorecards import services
-from scorecards.models import ManualRating, ProcessScorecard, Scorecard, ScorecardRollup
+from scorecards.models import ManualRating, ProcessScorecard, Scorecard, ScorecardRollup, StandingConsequence
 from slas.models import ComplianceResult, ServiceLevel
 from vendors.models import Provider
 
@@ -90,7 +90,11 @@ class Command(BaseCommand):
         ranked = Scorecard.objects.filter(provider_id__in=ids, rank__isnull=False).count()
         rollups = ScorecardRollup.objects.filter(provider_id__in=ids).count()
         per_process = ProcessScorecard.objects.filter(provider_id__in=ids).count()
-        self.stdout.write(f"  {ranked:,} ranked scorecards, {per_process:,} process scorecards, {rollups:,} roll-ups")
+        consequences = StandingConsequence.objects.filter(provider_id__in=ids).count()
+        self.stdout.write(
+            f"  {ranked:,} ranked scorecards, {per_process:,} process scorecards, {rollups:,} roll-ups, "
+            f"{consequences:,} standing consequences proposed"
+        )
         with CaptureQueriesContext(connection) as one:
             services.recompute_scorecards(provider_ids=[ids[0]], months=[last_month])
         queries = len(one.captured_queries)
@@ -211,6 +215,9 @@ class Command(BaseCommand):
         alias = connection.alias
         providers = Provider.objects.filter(name__startswith=PREFIX)
         contracts = Contract.objects.filter(reference__startswith=PREFIX)
+        # The consequences the standing bands proposed (and their history), before their scorecards.
+        StandingConsequence.history.model.objects.filter(provider_id__in=providers.values("pk"))._raw_delete(alias)
+        StandingConsequence.objects.filter(provider__in=providers)._raw_delete(alias)
         Scorecard.objects.filter(provider__in=providers)._raw_delete(alias)
         ProcessScorecard.objects.filter(provider__in=providers)._raw_delete(alias)
         ScorecardRollup.objects.filter(provider__in=providers)._raw_delete(alias)
