@@ -165,6 +165,7 @@ def test_the_scorecard_page_lists_criteria_inputs_rank_and_trend(client, viewer_
     assert "68.75" in page and "−1.25 against the previous month" in page
     assert 'data-weight-month="2026-09"' in page and "0.92" in page
     assert 'data-rollup="2026-Q4"' in page and 'data-process="' in page
+    assert f'href="/scorecards/{card.pk}/pdf/"' in page
 
 
 def test_a_month_without_activity_says_so(client, viewer_user):
