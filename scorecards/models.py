@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from contracts.models import Process, ServiceCategory
 from core.models import TimeStampedModel
 from scorecards import scoring
 from vendors.models import Provider
@@ -160,6 +161,31 @@ class Scorecard(models.Model):
     note = models.TextField(blank=True, help_text="Why there is no score, or which criteria were left out.")
     computed_at = models.DateTimeField()
 
+    # --- Rank, trend and overall score (stored by the same recomputation; see scorecards.trends) ---
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The category the provider is ranked in for the month (scorecards.trends.ranking_category).",
+    )
+    rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="1 = best score of the category's providers in the month; ties share a rank."
+    )
+    rank_of = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many providers of the category have a score in the month."
+    )
+    change = models.DecimalField(
+        null=True, blank=True, max_digits=6, decimal_places=2, help_text="Score − the previous month's score."
+    )
+    overall_score = models.DecimalField(
+        null=True, blank=True, validators=ZERO_TO_100, help_text="Recency-weighted over 12 months.", **POINTS
+    )
+    overall_weights = models.JSONField(
+        default=list, blank=True, help_text="Per month, latest first: {month, score, weight} of the overall score."
+    )
+
     class Meta:
         ordering = ["-period", "provider__name"]
         constraints = [
@@ -170,10 +196,15 @@ class Scorecard(models.Model):
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="scorecard_score_0_100"
             ),
         ]
-        indexes = [models.Index(fields=["period"])]
+        indexes = [models.Index(fields=["period"]), models.Index(fields=["category", "period"])]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.period:%Y-%m}: {self.score if self.score is not None else 'no score'}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("scorecards:scorecard", args=[self.pk])
 
 
 class ManualRating(TimeStampedModel):
@@ -204,6 +235,77 @@ class ManualRating(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.period:%Y-%m} {self.criterion}: {self.rating}"
+
+
+# --- Roll-ups and per-process scores (stored by the same recomputation; see scorecards.trends) ---
+
+
+class ScorecardRollup(models.Model):
+    """A provider's quarter or year: the mean of its months' scores under one template version.
+
+    Months without a score are left out (never counted as 0); a quarter or year with no
+    scored month has no score. ``months`` lists each month of the span with its score.
+    """
+
+    class Span(models.TextChoices):
+        QUARTER = "quarter", "Quarter"
+        YEAR = "year", "Year"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="scorecard_rollups")
+    template_version = models.ForeignKey(ScorecardTemplateVersion, on_delete=models.PROTECT, related_name="+")
+    span = models.CharField(max_length=10, choices=Span.choices)
+    period = models.DateField(help_text="First day of the quarter or year.")
+    score = models.DecimalField(null=True, blank=True, validators=ZERO_TO_100, **POINTS)
+    standing = models.CharField(max_length=50, blank=True)
+    months_scored = models.PositiveSmallIntegerField(default=0)
+    months = models.JSONField(default=list, blank=True, help_text="[{month, score}] for the span's months.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period", "provider__name", "span"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "template_version", "span", "period"], name="one_rollup_per_provider_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.label}: {self.score if self.score is not None else 'no score'}"
+
+    @property
+    def label(self) -> str:
+        if self.span == self.Span.YEAR:
+            return f"{self.period:%Y}"
+        return f"{self.period:%Y}-Q{(self.period.month - 1) // 3 + 1}"
+
+
+class ProcessScorecard(models.Model):
+    """A provider's month scored on its contracts for one process only (same template version).
+
+    Inputs: the service levels of that process, the savings of the provider's contracts that
+    include the process, the provider's certifications and its reviewers' ratings.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="process_scorecards")
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="scorecards")
+    period = models.DateField(help_text="First day of the month.")
+    template_version = models.ForeignKey(ScorecardTemplateVersion, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(null=True, blank=True, validators=ZERO_TO_100, **POINTS)
+    standing = models.CharField(max_length=50, blank=True)
+    breakdown = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period", "provider__name", "process__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "process", "period", "template_version"], name="one_process_scorecard_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.process} {self.period:%Y-%m}"
 
 
 # --- Procurement review of scorecards: reviews, comments, improvement plans, standing consequences ---

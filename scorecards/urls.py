@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from scorecards import compare_views, rating_views, review_views, template_views
+from scorecards import compare_views, rating_views, review_views, template_views, views
 
 app_name = "scorecards"
 urlpatterns = [
+    path("scorecards/", views.ScorecardListView.as_view(), name="scorecard_list"),
+    path("scorecards/<int:pk>/", views.ScorecardDetailView.as_view(), name="scorecard"),
     path("scorecards/compare/", compare_views.compare, name="compare"),
     # --- Templates (editing, versions, back-test) and manual ratings (issue #11) ---
     path("scorecards/templates/", template_views.TemplateListView.as_view(), name="scorecardtemplate_list"),

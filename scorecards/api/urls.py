@@ -14,6 +14,11 @@ router.register("standing-consequences", reviews.StandingConsequenceViewSet, bas
 
 # Before the router's routes: "csv" would otherwise be read as a scorecard id.
 urlpatterns = [
+    path(
+        "providers/<str:provider>/scorecard-trend/",
+        views.ProviderScorecardTrendView.as_view(),
+        name="provider-scorecard-trend",
+    ),
     path("scorecards/csv/", reviews.ScorecardCsvView.as_view(), name="scorecard-csv"),
     path("scorecards/xlsx/", reviews.ScorecardXlsxView.as_view(), name="scorecard-xlsx"),
     path("scorecards/<int:pk>/pdf/", reviews.ScorecardPdfView.as_view(), name="scorecard-pdf"),
