@@ -137,7 +137,8 @@ STORAGES = {
 # name after AXES_FAILURE_LIMIT failures, and separately an address, for AXES_COOLOFF_HOURS.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permissions cached per data version (not two queries a request).
+    "core.permissions.CachedPermissionsBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
@@ -341,6 +342,9 @@ REST_FRAMEWORK = {
         "token": env("API_THROTTLE_TOKEN", default="10/minute"),
     },
 }
+# Polled lists (sla-status, compliance) keep their rendered pages in the cache, keyed by the
+# data version (core.api.conditional); off only for the benchmark's "cold" server.
+API_CACHE_PAGES = env.bool("API_CACHE_PAGES", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "BPO Vendor Portal API",
     "DESCRIPTION": "Providers, contracts, service levels and their compliance.",

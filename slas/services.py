@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
 from contracts.models import Contract, Invoice
+from core import versions
 from core.catalogue import CATALOGUE
 from core.months import Period, add_months, local_period, month_end, month_start
 from core.tasks import enqueue_on_commit
@@ -119,6 +120,8 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
         result.reports.set([r for r in reports if r.process_id == sla.process_id])
         results.append(result)
     statement = _apply_credits(contract, month, results, values, claims, now, closed=closed)
+    # Last, so the version row is locked for as short a time as possible (core.versions).
+    versions.bump(f"contract:{contract.pk}")
     compliance_recomputed.send(sender=ComplianceResult, contract_id=contract.pk, months=[month])
     return statement
 
@@ -444,8 +447,12 @@ def _delete_after_term(contract: Contract) -> None:
     (``contracts.lifecycle``), so each term keeps its own results. The data migration cleared
     what lay before the start once.
     """
-    ComplianceResult.objects.filter(service_level__contract=contract, period__gt=contract.end_date).delete()
-    CreditStatement.objects.filter(contract=contract, period__gt=contract.end_date).delete()
+    deleted, _ = ComplianceResult.objects.filter(
+        service_level__contract=contract, period__gt=contract.end_date
+    ).delete()
+    deleted_statements, _ = CreditStatement.objects.filter(contract=contract, period__gt=contract.end_date).delete()
+    if deleted or deleted_statements:
+        versions.bump(f"contract:{contract.pk}")
 
 
 def _new_run(
