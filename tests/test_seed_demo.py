@@ -96,7 +96,7 @@ def test_seed_demo_shows_savings_deadlines_an_invoice_gap_and_a_second_currency(
     today = dt.date.today()
     this_month = today.replace(day=1)
     demo = {c.reference: c for c in Contract.objects.filter(reference__startswith="MSA-2025-")}
-    assert len(demo) == 10
+    assert len(demo) == 15
 
     # Savings for every contract, every month of its term stored (months before the reports: no data).
     closed = SavingsResult.objects.filter(period__lt=this_month, status="ok")
