@@ -289,7 +289,7 @@ CONTRACTS = [
         ["Cash application"],
         "fixed",
         {"fixed_monthly_fee": "1200"},
-        10,
+        13,
         36,
         False,
         "8",
