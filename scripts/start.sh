@@ -8,11 +8,15 @@ PY=$(command -v python3.11 || command -v python3)
 started=$(date +%s%N)
 step() { echo "$1 ($(( ($(date +%s%N) - started) / 1000000 )) ms since start)"; }
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+# --no-compile: Python compiles what it imports on first use, instead of every module of
+# every package at install time (a fresh clone's start is timed by `manage.py bench_start`).
+.venv/bin/pip install --disable-pip-version-check -q --no-compile -r requirements.txt
 step "Installed"
 .venv/bin/python manage.py migrate --no-input -v 0
 step "Migrated"
 .venv/bin/python manage.py seed_demo
 step "Demo loaded"
 echo "Serving on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (log in as admin / admin)"
-exec .venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"
+# --noreload: no file watcher (a second process to start before the first page): this serves
+# the demo; run `manage.py runserver` yourself to develop with reloading.
+exec .venv/bin/python manage.py runserver --noreload "${HOST:-127.0.0.1}:${PORT:-8000}"
