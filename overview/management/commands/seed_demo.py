@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -549,6 +550,11 @@ class Command(BaseCommand):
             help=f"Work items per monthly report (default {ROWS_PER_REPORT}).",
         )
         parser.add_argument("--timings", action="store_true", help="Print how long each step took.")
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Apply the migrations first, in the same process (start.sh: one start of Django, not two).",
+        )
 
     def handle(self, *args, **options) -> None:
         """Write the portfolio with the per-object recomputations paused, then compute once.
@@ -561,6 +567,9 @@ class Command(BaseCommand):
         months, rows = options["months"], options["rows"]
         self._timings: list[tuple[str, float, float]] = []
         self._clock = (time.perf_counter(), time.process_time())
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+            self._lap("migrate")
         with recomputations_paused():
             with transaction.atomic():
                 self._users()
