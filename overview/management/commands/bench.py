@@ -190,7 +190,7 @@ def table(outcomes: list[Outcome]) -> list[str]:
                     f"{quantity(figure.baseline, figure.unit)} {figure.baseline_name}".strip()
                     if figure.baseline is not None
                     else "",
-                    f"{ratio:.2f}" if ratio is not None else "",
+                    "" if ratio is None else f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}",
                     target_text(figure),
                     "" if meets is None else ("✓" if meets else "✗"),
                 )
