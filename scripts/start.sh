@@ -19,5 +19,6 @@ step "Demo loaded"
 echo "Serving on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (log in as admin / admin)"
 # --noreload: no file watcher (a second process to start before the first page): this serves
 # the demo; run `manage.py runserver` yourself to develop with reloading.
-# --skip-checks: seed_demo has just run them.
-exec .venv/bin/python manage.py runserver --noreload --skip-checks "${HOST:-127.0.0.1}:${PORT:-8000}"
+# --skip-checks: seed_demo has just run them. (The address comes first: .ci/run stops the
+# server by "runserver ADDRESS".)
+exec .venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}" --noreload --skip-checks
