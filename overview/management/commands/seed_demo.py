@@ -1,14 +1,24 @@
 """Create a believable demo portfolio: providers, processes, contracts, service levels, and
-12 months (plus the month so far) of generated vendor reports with their compliance and savings.
+12 months (plus the month so far) of generated vendor reports with their compliance, savings
+and scorecards.
 
 Dates follow today, so the demo always shows: savings for every contract against its in-house
 baseline (one contract, MSA-2025-008, losing money), one over-invoiced month (MSA-2025-007),
 one contract inside its notice window (MSA-2025-002), one certification expiring within 60
 days (Cape Coast BPO's PCI DSS) and one contract in EUR (MSA-2025-004) with monthly rates.
+Every one of the ten service categories has at least two providers with a year of
+scorecards, and the latest closed month one provider in each standing (``STEADY_QUALITY``).
+
+Fast, because ``start.sh`` waits for it (issue #12): the latest closed month of each contract
+and process is imported through the import pipeline, the other months are stored in bulk
+(``_generated_reports``), and compliance, savings and scorecards are computed once at the
+end with the per-object recomputations paused (``recomputations_paused``). ``--timings``
+prints each step's wall and CPU time.
 
 Idempotent: every object is looked up by its natural key (name, reference, metric, report
 slot), so a second run changes nothing. Demo users: admin/admin (superuser), ops/ops
-(operations), procurement/procurement and viewer/viewer.
+(operations), procurement/procurement, reviewer/reviewer (a second procurement reviewer)
+and viewer/viewer.
 """
 
 import csv
