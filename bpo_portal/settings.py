@@ -203,6 +203,7 @@ CELERY_TASK_ROUTES = {
     "reminders.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
     "contracts.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
     "vendors.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
+    "scorecards.tasks.*": {"queue": CELERY_COMPUTE_QUEUE},
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -362,6 +363,11 @@ SPECTACULAR_SETTINGS = {
         "CertificationKindEnum": "vendors.models.Certification.Kind",
         "ComplianceStatusEnum": "slas.models.ComplianceStatus",
         "DocumentKindEnum": "documents.models.Document.Kind",
+        "ScorecardReviewStatusEnum": "scorecards.models.ScorecardReview.Status",
+        "ScorecardReviewDecisionEnum": "scorecards.models.ScorecardReview.Decision",
+        "ImprovementPlanStatusEnum": "scorecards.models.ImprovementPlan.Status",
+        "StandingConsequenceStatusEnum": "scorecards.models.StandingConsequence.Status",
+        "StandingConsequenceKindEnum": "scorecards.models.StandingConsequence.Kind",
     },
 }
 

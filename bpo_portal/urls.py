@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("savings.urls")),
     path("", include("reminders.urls")),
+    path("", include("scorecards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from contracts.lifecycle import TARGETS
-from contracts.models import Contract, Invoice, Process, ProcessBaseline
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, refuse_blocked_provider
 from core.filtersets import MonthField
 from core.forms import DateInput, SectionedFormMixin
 
@@ -70,6 +70,11 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left empty, the invoice tolerance keeps the contract's default (2 %).
         self.fields["invoice_tolerance_percent"].required = False
+
+    def clean_provider(self) -> Any:
+        """A provider whose new contracts are blocked (a confirmed scorecard consequence) gets none."""
+        provider = self.cleaned_data.get("provider")
+        return refuse_blocked_provider(provider, self.instance, forms.ValidationError)
 
     def clean_invoice_tolerance_percent(self) -> Any:
         value = self.cleaned_data.get("invoice_tolerance_percent")

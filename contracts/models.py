@@ -451,3 +451,18 @@ class Invoice(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:invoice", args=[self.pk])
+
+
+def refuse_blocked_provider(provider: Any, contract: "Contract | None", error: type[Exception]) -> Any:
+    """``provider`` unless a new contract with it is blocked (raise ``error`` naming it and why).
+
+    Blocked means a procurement reviewer confirmed the scorecard consequence "no new contracts"
+    (the flag lives on the provider). A new contract, or an existing one moved to such a
+    provider, is refused; editing a contract the provider already has is not, and neither is a
+    renewal (the next term of a contract already made, ``contracts.lifecycle``).
+    """
+    if provider is None or not getattr(provider, "new_contracts_blocked", False):
+        return provider
+    if contract is not None and contract.pk is not None and contract.provider_id == provider.pk:
+        return provider
+    raise error(f"{provider.new_contract_refusal}. A procurement reviewer lifts it on the provider's page.")

@@ -18,6 +18,7 @@ class ScorecardsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.panels import Panel, register_panel
+        from scorecards.review_views import provider_review_panel
         from scorecards.views import provider_scorecard_panel
         from slas.signals import compliance_recomputed
 
@@ -25,6 +26,10 @@ class ScorecardsConfig(AppConfig):
         register_panel(
             "vendors.provider",
             Panel("scorecard", "scorecards/provider_scorecard_panel.html", provider_scorecard_panel, order=30),
+        )
+        register_panel(
+            "vendors.provider",
+            Panel("scorecard_reviews", "scorecards/provider_review_panel.html", provider_review_panel, order=35),
         )
 
 

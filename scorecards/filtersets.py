@@ -5,10 +5,11 @@ Providers and categories are filtered by the references the responses show
 """
 
 import django_filters
+from django.contrib.auth.models import User
 
 from contracts.models import ServiceCategory
-from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter
-from scorecards.models import Scorecard
+from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm
+from scorecards.models import ManualRating, Scorecard
 from vendors.filtersets import provider_filter
 
 
@@ -34,3 +35,27 @@ class ScorecardFilterSet(django_filters.FilterSet):
     class Meta:
         model = Scorecard
         fields = ["provider", "category", "period_from", "period_to", "standing", "scored"]
+
+
+# --- Manual ratings (issue #11) --------------------------------------------------------
+
+
+class ManualRatingFilterSet(django_filters.FilterSet):
+    provider = provider_filter()
+    period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
+    period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
+    criterion = django_filters.CharFilter(
+        lookup_expr="iexact", label="Criterion", help_text="The manual criterion's code, e.g. relationship."
+    )
+    reviewer = KeyedModelMultipleChoiceFilter(
+        queryset=User.objects.all(),
+        keys=("username",),
+        field_name="reviewer",
+        label="Reviewer",
+        help_text="The reviewer's id or user name.",
+    )
+
+    class Meta:
+        model = ManualRating
+        form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
+        fields = ["provider", "period_from", "period_to", "criterion", "reviewer"]

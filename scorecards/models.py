@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -40,27 +41,39 @@ class ScorecardTemplate(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("scorecards:scorecardtemplate", args=[self.pk])
+
     @property
     def current_version(self) -> "ScorecardTemplateVersion | None":
         return self.versions.order_by("-number").first()
 
 
 def default_bands() -> list[dict]:
-    return [{"standing": b.standing, "lower": b.lower} for b in scoring.DEFAULT_BANDS]
+    return [{"standing": b.standing, "lower": b.lower, "consequence": b.consequence} for b in scoring.DEFAULT_BANDS]
 
 
 class ScorecardTemplateVersion(TimeStampedModel):
     """One version of a template: its criteria (weights summing to 100) and standing bands.
 
-    ``bands`` is a list of ``{"standing": …, "lower": …}``, each band running from its
-    ``lower`` score up to the next band's; they must cover 0–100 with no gap or overlap
-    (``scoring.validate_bands``).
+    ``bands`` is a list of ``{"standing": …, "lower": …, "consequence": …}``, each band
+    running from its ``lower`` score up to the next band's; they must cover 0–100 with no gap
+    or overlap (``scoring.validate_bands``). ``consequence`` ("", "probation",
+    "no_new_contracts"; "" when absent) is what the standing entails once a reviewer confirms it.
     """
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     note = models.TextField(blank=True, help_text="What changed against the previous version, and why.")
     bands = models.JSONField(default=default_bands)
+    # --- template editing (issue #11): who saved the version, and when its history was
+    # recomputed under it (null while the recomputation is queued or running).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history_recomputed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every stored month was last recomputed under this version."
+    )
 
     history = HistoricalRecords()
 
@@ -73,8 +86,13 @@ class ScorecardTemplateVersion(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.template} v{self.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("scorecards:scorecardtemplateversion", args=[self.template_id, self.number])
+
     def band_list(self) -> list[scoring.Band]:
-        return [scoring.Band(str(b["standing"]), float(b["lower"])) for b in self.bands]
+        return [
+            scoring.Band(str(b["standing"]), float(b["lower"]), str(b.get("consequence") or "")) for b in self.bands
+        ]
 
     def scoring_criteria(self) -> list[scoring.Criterion]:
         return [scoring.Criterion(c.code, c.name, float(c.weight)) for c in self.criteria.all()]
@@ -82,7 +100,7 @@ class ScorecardTemplateVersion(TimeStampedModel):
     def clean(self) -> None:
         try:
             scoring.validate_bands(self.band_list())
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise ValidationError({"bands": str(error)})
 
     def validate_criteria(self) -> None:
@@ -186,3 +204,183 @@ class ManualRating(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.period:%Y-%m} {self.criterion}: {self.rating}"
+
+
+# --- Procurement review of scorecards: reviews, comments, improvement plans, standing consequences ---
+# (scorecards.review_flow holds the allowed status changes; scorecards.review_services makes them.)
+
+
+class ScorecardReview(TimeStampedModel):
+    """Procurement's review of a provider's month: draft → in review → approved, ending in a decision.
+
+    One review per provider and month; it reads the provider's scorecard of that month
+    (``scorecard``, the default template's when the review was started). The status changes
+    only through ``scorecards.review_services.review_transition`` along the arrows of
+    ``scorecards.review_flow``; approving needs a decision with its owner and due date.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", "Keep"
+        GROW = "grow", "Grow"
+        WATCH = "watch", "Watch"
+        IMPROVEMENT_PLAN = "improvement_plan", "Improvement plan"
+        EXIT = "exit", "Exit"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="scorecard_reviews")
+    period = models.DateField(help_text="First day of the month reviewed.")
+    scorecard = models.ForeignKey(Scorecard, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scorecard_decisions",
+        help_text="Who carries the decision out.",
+    )
+    due_date = models.DateField(null=True, blank=True, help_text="When the decision is to be carried out.")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "period"], name="one_review_per_provider_month"),
+            models.CheckConstraint(condition=Q(period__day=1), name="review_period_is_month_start"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | ~Q(decision=""), name="approved_review_has_decision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.provider} {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("scorecards:scorecardreview", args=[self.pk])
+
+
+class ReviewComment(TimeStampedModel):
+    """A reviewer's comment on a review (comments are added, never edited)."""
+
+    review = models.ForeignKey(ScorecardReview, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.review}"
+
+
+class ImprovementPlan(TimeStampedModel):
+    """What a provider must improve, by when, agreed in a review; on the provider page until closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    review = models.OneToOneField(ScorecardReview, on_delete=models.CASCADE, related_name="improvement_plan")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="improvement_plans")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.title}"
+
+
+class ImprovementAction(TimeStampedModel):
+    """One action of an improvement plan: what, who, by when, and whether it is done."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class StandingConsequence(TimeStampedModel):
+    """A consequence a scorecard's standing band carries (probation, no new contracts), as proposed.
+
+    Proposed (``pending``) by the recomputation when a stored scorecard's band names a
+    consequence; it takes effect on the provider only when a procurement reviewer confirms it,
+    and ends when a reviewer lifts it. A dismissed one records why it never took effect.
+    One per provider, month and kind, so recomputing proposes nothing twice.
+    """
+
+    class Kind(models.TextChoices):
+        PROBATION = "probation", "Provider on probation"
+        NO_NEW_CONTRACTS = "no_new_contracts", "No new contracts"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed (in effect)"
+        DISMISSED = "dismissed", "Dismissed"
+        LIFTED = "lifted", "Lifted"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="standing_consequences")
+    period = models.DateField(help_text="First day of the month whose scorecard proposed it.")
+    scorecard = models.ForeignKey(
+        Scorecard, null=True, blank=True, on_delete=models.SET_NULL, related_name="consequences"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    standing = models.CharField(max_length=50, help_text="The standing whose band carries the consequence.")
+    score = models.DecimalField(null=True, blank=True, **POINTS)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was confirmed or dismissed.")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "provider__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "period", "kind"], name="one_consequence_per_provider_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.provider} ({self.period:%Y-%m}, {self.standing})"

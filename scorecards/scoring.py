@@ -280,19 +280,36 @@ def combine(
 # --- Standings -------------------------------------------------------------------------
 
 
+# What a standing may entail once a reviewer confirms it ("" = nothing): the provider is put
+# on probation, or gets no new contracts. The confirmation itself is the review workflow's.
+NO_CONSEQUENCE = ""
+PROBATION = "probation"
+NO_NEW_CONTRACTS = "no_new_contracts"
+CONSEQUENCES: dict[str, str] = {
+    NO_CONSEQUENCE: "None",
+    PROBATION: "Provider on probation",
+    NO_NEW_CONTRACTS: "No new contracts",
+}
+
+
 @dataclass(frozen=True)
 class Band:
-    """A standing and the lowest score (inclusive) that earns it; the band runs to the next one up."""
+    """A standing, the lowest score (inclusive) that earns it, and its optional consequence.
+
+    The band runs to the next one up; ``consequence`` (one of ``CONSEQUENCES``) takes effect
+    only once a reviewer confirms it.
+    """
 
     standing: str
     lower: float
+    consequence: str = NO_CONSEQUENCE
 
 
 DEFAULT_BANDS: tuple[Band, ...] = (
     Band("strategic", 85.0),
     Band("preferred", 70.0),
-    Band("watch", 55.0),
-    Band("exit", 0.0),
+    Band("watch", 55.0, PROBATION),
+    Band("exit", 0.0, NO_NEW_CONTRACTS),
 )
 
 
@@ -302,7 +319,8 @@ def validate_bands(bands: Sequence[Band]) -> list[Band]:
     Each band runs from its ``lower`` (inclusive) up to the next band's ``lower`` (the top
     one to 100 inclusive), so bands cover 0–100 exactly when the lowest starts at 0, every
     ``lower`` lies in 0–100, and no two share a ``lower`` (which would overlap, one empty) or
-    a standing. Otherwise ``ValueError`` saying which.
+    a standing; each consequence must be one of ``CONSEQUENCES``. Otherwise ``ValueError``
+    saying which.
     """
     if not bands:
         raise ValueError("At least one band is needed.")
@@ -314,8 +332,16 @@ def validate_bands(bands: Sequence[Band]) -> list[Band]:
     if len(set(lowers)) != len(lowers):
         raise ValueError("Two bands start at the same score: they overlap.")
     standings = [b.standing for b in ordered]
+    if any(not standing.strip() for standing in standings):
+        raise ValueError("Every band needs a standing's name.")
     if len(set(standings)) != len(standings):
         raise ValueError("A standing is named by two bands.")
+    for band in ordered:
+        if band.consequence not in CONSEQUENCES:
+            raise ValueError(
+                f"The band “{band.standing}” has an unknown consequence “{band.consequence}” "
+                f"(one of: {', '.join(repr(c) for c in CONSEQUENCES)})."
+            )
     if ordered[-1].lower != 0:
         raise ValueError(f"No band covers scores below {ordered[-1].lower:g}: the lowest band must start at 0.")
     return ordered

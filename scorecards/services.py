@@ -91,7 +91,15 @@ def recompute_scorecards(
             unique_fields=["provider", "period", "template_version"],
             update_fields=STORED_FIELDS,
         )
+    _after_store(stored)
     return stored
+
+
+def _after_store(stored: list[Scorecard]) -> None:
+    """What follows storing scorecards: propose the consequences their standing bands carry."""
+    from scorecards.review_services import propose_consequences
+
+    propose_consequences(stored)
 
 
 def recompute_for_contract(*, contract_id: int, months: Iterable[dt.date]) -> list[Scorecard]:
@@ -100,6 +108,25 @@ def recompute_for_contract(*, contract_id: int, months: Iterable[dt.date]) -> li
     if provider_id is None:
         return []
     return recompute_scorecards(provider_ids=[provider_id], months=list(months))
+
+
+def preview_scores(
+    criteria: list[ScorecardCriterion], bands: list[scoring.Band], *, months: Iterable[dt.date]
+) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    """What ``criteria`` and ``bands`` would store for every provider's active months among ``months``.
+
+    Nothing is stored: the criteria may be unsaved (a candidate template version being
+    back-tested). Same inputs and arithmetic as ``recompute_scorecards``.
+    """
+    window = {month_start(m) for m in months}
+    bands = scoring.validate_bands(bands)
+    preview: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    for provider in Provider.objects.prefetch_related("certifications").order_by("pk"):
+        provider_months = [m for m in active_months(provider.pk) if m in window]
+        if provider_months:
+            for month, fields in score_provider(provider, provider_months, criteria, bands).items():
+                preview[(provider.pk, month)] = fields
+    return preview
 
 
 def score_provider(

@@ -48,6 +48,8 @@ def test_main_pages_raise_no_csp_violation(page):
         "/reports/upload/",
         "/report-layouts/add/",
         "/savings/",
+        "/scorecards/reviews/",
+        "/scorecards/consequences/",
         "/profile/",
         "/api/docs/",
     ):

@@ -29,10 +29,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bpo_portal.wsgi import application
+from core import roles
 from documents.services import DocumentUpload, document_upload
 from reports.models import ReportLayout
+from scorecards import review_services
+from scorecards.models import StandingConsequence
+from scorecards.services import recompute_scorecards
 from slas import services
-from tests.factories import CertificationFactory, ContactFactory, ContractFactory, ServiceLevelFactory
+from tests.factories import CertificationFactory, ContactFactory, ContractFactory, ServiceLevelFactory, UserFactory
 from tests.reports.helpers import canonical_csv, work_item
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +61,26 @@ def seeded(imported, ops_api):
     report = imported(contract, canonical_csv(rows), period=(october, dt.date(2026, 10, 31)))
     services.recompute_compliance(contract=contract, month=october, now=dt.datetime(2026, 11, 10, tzinfo=dt.UTC))
     document = document_upload(DocumentUpload(owner=contract, upload=SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n")))
+    [card] = recompute_scorecards(provider_ids=[contract.provider_id], months=[october])
+    buyer = UserFactory(username="seeded-buyer", role=roles.PROCUREMENT)
+    review, _ = review_services.review_start(provider=contract.provider, period=october, user=buyer)
+    plan = review_services.plan_create(
+        review,
+        user=buyer,
+        title="Plan",
+        owner=buyer,
+        due_date=october,
+        actions=[{"description": "Act", "owner": buyer, "due_date": october}],
+    )
+    consequence = StandingConsequence.objects.create(
+        provider=contract.provider, period=october, scorecard=card, kind="probation", standing="watch"
+    )
     return {
+        "scorecards": card.pk,
+        "scorecard-reviews": review.pk,
+        "improvement-plans": plan.pk,
+        "improvement-actions": plan.actions.get().pk,
+        "standing-consequences": consequence.pk,
         "providers": contract.provider_id,
         "contacts": contract.provider.contacts.first().pk,
         "certifications": contract.provider.certifications.first().pk,

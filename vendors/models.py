@@ -47,6 +47,18 @@ class Provider(TimeStampedModel):
     )
     notes = models.TextField(blank=True)
 
+    # Standing consequences: set only when a procurement reviewer confirms one proposed by the
+    # provider's scorecard (``scorecards``, above this app), cleared when a reviewer lifts it.
+    # Not on the provider's form: operations cannot switch them off by editing the provider.
+    on_probation = models.BooleanField(default=False, editable=False)
+    probation_reason = models.TextField(blank=True, editable=False)
+    probation_since = models.DateField(null=True, blank=True, editable=False)
+    new_contracts_blocked = models.BooleanField(
+        default=False, editable=False, help_text="No new contract may be made with the provider while set."
+    )
+    new_contracts_blocked_reason = models.TextField(blank=True, editable=False)
+    new_contracts_blocked_since = models.DateField(null=True, blank=True, editable=False)
+
     # Every create, change and delete, with who and what before/after (core.audit).
     history = HistoricalRecords()
 
@@ -65,6 +77,15 @@ class Provider(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("vendors:provider", args=[self.pk])
+
+    @property
+    def new_contract_refusal(self) -> str:
+        """Why no new contract may be made with the provider now ("" when one may)."""
+        if not self.new_contracts_blocked:
+            return ""
+        since = f" since {self.new_contracts_blocked_since:%Y-%m-%d}" if self.new_contracts_blocked_since else ""
+        why = self.new_contracts_blocked_reason or "a confirmed standing consequence"
+        return f"New contracts with {self.name} are blocked{since}: {why}"
 
     def clean(self) -> None:
         """Names are unique ignoring case: "ACME" is the provider "Acme", not a second one."""

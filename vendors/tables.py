@@ -34,8 +34,30 @@ class CertificationFlagColumn(tables.Column):
         return ", ".join(p.label for p in self._problems(record))
 
 
+class StandingFlagColumn(tables.Column):
+    """What a confirmed scorecard consequence put on the provider: probation, no new contracts."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("verbose_name", "Standing flags")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(accessor="pk", **kwargs)
+
+    def value(self, record) -> str:
+        flags = []
+        if record.on_probation:
+            flags.append("on probation")
+        if record.new_contracts_blocked:
+            flags.append("no new contracts")
+        return ", ".join(flags)
+
+    def render(self, record) -> SafeString:
+        return SafeString(render_to_string("vendors/standing_flags.html", {"provider": record}))
+
+
 class ProviderTable(tables.Table):
     name = tables.Column(linkify=True)
+    standing_flags = StandingFlagColumn()
     headquarters_country = tables.Column(verbose_name="HQ")
     contract_count = CountColumn(verbose_name="Contracts")
     active_contract_count = CountColumn(verbose_name="Active")
@@ -49,6 +71,7 @@ class ProviderTable(tables.Table):
             "risk_tier",
             "data_access",
             "certification_flags",
+            "standing_flags",
             "headquarters_country",
             "contract_count",
             "active_contract_count",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
+from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory, refuse_blocked_provider
 from core.api.fields import LookupRelatedField
 from core.api.serializers import ValidatedModelSerializer
 from vendors.certifications import certification_problems
@@ -136,6 +136,10 @@ class ContractSerializer(ValidatedModelSerializer):
             "credit_pool_limit_percent",
             "invoice_tolerance_percent",
         ]
+
+    def validate_provider(self, provider: Any) -> Any:
+        """A provider whose new contracts are blocked (a confirmed scorecard consequence) gets none."""
+        return refuse_blocked_provider(provider, self.instance, serializers.ValidationError)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """A status in the body must be the current one: it changes only through the transition route."""

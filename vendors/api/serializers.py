@@ -27,8 +27,23 @@ class ProviderSerializer(CountryFieldMixin, ValidatedModelSerializer):
             "data_access",
             "notes",
             "contract_count",
+            "on_probation",
+            "probation_reason",
+            "probation_since",
+            "new_contracts_blocked",
+            "new_contracts_blocked_reason",
+            "new_contracts_blocked_since",
             "created_at",
             "updated_at",
+        ]
+        # Set by a procurement reviewer confirming a scorecard consequence, never edited here.
+        read_only_fields = [
+            "on_probation",
+            "probation_reason",
+            "probation_since",
+            "new_contracts_blocked",
+            "new_contracts_blocked_reason",
+            "new_contracts_blocked_since",
         ]
 
 

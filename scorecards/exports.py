@@ -1,0 +1,229 @@
+"""Scorecard downloads: a one-page PDF per provider and month, and the scorecard table as CSV/XLSX.
+
+The PDF is drawn with fpdf2 (pure Python, from the package registry, no system packages)
+in its built-in Helvetica, whose character set is Latin-1: text outside it (a provider named
+in another script, typographic signs) is written with the nearest Latin-1 character or "?",
+so a name never breaks the download. The table exports write every text cell through
+``core.spreadsheets.safe_cell``, like every other export of the portal, so a provider named
+``=HYPERLINK(…)`` stays text in Excel.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from core.spreadsheets import safe_row, streamed_csv
+from scorecards.models import ImprovementPlan, Scorecard, ScorecardReview
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_PLAIN = str.maketrans(
+    {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "≥": ">=", "≤": "<=", "×": "x", "÷": "/"}
+)
+
+
+def _latin(text: Any) -> str:
+    """``text`` as Helvetica can write it (Latin-1), nearest characters first."""
+    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def _number(value: Any, places: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{float(value):,.{places}f}"
+
+
+def review_of(card: Scorecard) -> ScorecardReview | None:
+    return ScorecardReview.objects.filter(provider_id=card.provider_id, period=card.period).first()
+
+
+def _rank(card: Scorecard) -> Any:
+    """The stored rank, where the scorecard has one (ranks are stored by the ranking feature)."""
+    return getattr(card, "rank", None)
+
+
+def scorecard_pdf(card: Scorecard) -> bytes:
+    """One A4 page: who, which month, the score and standing (and rank), every criterion with its
+    weight and points, what was left out, the template version, and where the review stands."""
+    review = review_of(card)
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_title(_latin(f"Scorecard {card.provider.name} {card.period:%Y-%m}"))
+    pdf.set_creator("BPO Vendor Portal")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(0, 9, _latin(card.provider.name)[:160], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(0, 7, _latin(f"Scorecard for {card.period:%B %Y}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    version = card.template_version
+    facts = [
+        ("Score", f"{_number(card.score)} of 100" if card.score is not None else "no score (no activity)"),
+        ("Standing", card.standing or "-"),
+    ]
+    rank = _rank(card)
+    if rank is not None:
+        facts.append(("Rank", str(rank)))
+    facts.append(("Template", f"{version.template.name} v{version.number}"))
+    if review is not None:
+        facts.append(("Review", review.get_status_display()))
+        if review.decision:
+            owner = f", owner {review.decision_owner}" if review.decision_owner else ""
+            due = f", due {review.due_date:%Y-%m-%d}" if review.due_date else ""
+            facts.append(("Decision", f"{review.get_decision_display()}{owner}{due}"))
+    else:
+        facts.append(("Review", "not started"))
+    for label, value in facts:
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(35, 7, _latin(label))
+        pdf.set_font("Helvetica", "", 11)
+        pdf.cell(0, 7, _latin(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    rows = card.breakdown.get("criteria", []) if isinstance(card.breakdown, dict) else []
+    widths = (70, 25, 35, 25, 30)
+    pdf.set_font("Helvetica", "B", 10)
+    for width, heading in zip(
+        widths, ("Criterion", "Weight", "Effective weight", "Points", "Contribution"), strict=True
+    ):
+        pdf.cell(width, 7, heading, border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 10)
+    for row in rows[:12]:  # with the facts, the note and the plan, still one A4 page
+        left_out = bool(row.get("left_out"))
+        cells = (
+            str(row.get("name", row.get("code", ""))),
+            _number(row.get("weight"), 0),
+            "left out: no data" if left_out else _number(row.get("effective_weight")),
+            _number(row.get("points")),
+            _number(row.get("contribution")),
+        )
+        for width, value in zip(widths, cells, strict=True):
+            pdf.cell(width, 7, _latin(value)[:45], border=1)
+        pdf.ln()
+    if not rows:
+        pdf.cell(sum(widths), 7, "No criterion scored this month.", border=1, new_x="LMARGIN", new_y="NEXT")
+    left_out_names = [str(r.get("name", r.get("code"))) for r in rows if r.get("left_out")]
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(
+        0,
+        6,
+        _latin(
+            "Left out for lack of data: " + ", ".join(left_out_names) + " (their weight is spread over the others)."
+            if left_out_names
+            else "No criterion was left out."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if card.note:
+        pdf.multi_cell(0, 6, _latin(card.note[:400]), new_x="LMARGIN", new_y="NEXT")
+
+    plan = ImprovementPlan.objects.filter(review=review).first() if review is not None else None
+    if plan is not None:
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "B", 11)
+        state = "open" if plan.status == ImprovementPlan.Status.OPEN else "closed"
+        pdf.cell(0, 7, _latin(f"Improvement plan ({state}): {plan.title}")[:95], new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for action in plan.actions.select_related("owner")[:8]:
+            mark = "[x]" if action.done else "[ ]"
+            line = f"{mark} {action.description[:80]} - {action.owner}, by {action.due_date:%Y-%m-%d}"
+            pdf.cell(0, 6, _latin(line)[:110], new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_y(-20)
+    pdf.set_font("Helvetica", "I", 8)
+    computed = f"{card.computed_at:%Y-%m-%d %H:%M} UTC" if card.computed_at else "-"
+    pdf.cell(0, 5, _latin(f"Computed {computed}. BPO Vendor Portal."), align="C")
+    return bytes(pdf.output())
+
+
+def pdf_filename(card: Scorecard) -> str:
+    safe_name = "".join(ch if ch.isalnum() else "-" for ch in card.provider.name).strip("-") or "provider"
+    return f"scorecard-{safe_name}-{card.period:%Y-%m}.pdf"
+
+
+def pdf_response(card: Scorecard) -> HttpResponse:
+    response = HttpResponse(scorecard_pdf(card), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, pdf_filename(card))
+    return response
+
+
+# --- The scorecard table ---------------------------------------------------------------------
+
+
+def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
+    """Header and one row per scorecard: who, month, template, score, standing, rank, each
+    criterion's points (a column per criterion name met), what was left out, the review."""
+    cards = list(cards)
+    criteria: list[str] = []
+    for card in cards:
+        for row in card.breakdown.get("criteria", []) if isinstance(card.breakdown, dict) else []:
+            name = str(row.get("name", row.get("code", "")))
+            if name not in criteria:
+                criteria.append(name)
+    reviews = {
+        (r.provider_id, r.period): r
+        for r in ScorecardReview.objects.filter(
+            provider_id__in={c.provider_id for c in cards}, period__in={c.period for c in cards}
+        )
+    }
+    header = ["Provider", "Month", "Template", "Version", "Score", "Standing", "Rank"]
+    header += [f"{name} (points)" for name in criteria]
+    header += ["Left out", "Review status", "Decision", "Note"]
+    rows: list[list[Any]] = [header]
+    for card in cards:
+        points = {
+            str(row.get("name", row.get("code", ""))): row.get("points")
+            for row in (card.breakdown.get("criteria", []) if isinstance(card.breakdown, dict) else [])
+        }
+        review = reviews.get((card.provider_id, card.period))
+        rank = _rank(card)
+        rows.append(
+            [
+                card.provider.name,
+                f"{card.period:%Y-%m}",
+                card.template_version.template.name,
+                card.template_version.number,
+                float(card.score) if isinstance(card.score, Decimal) else card.score,
+                card.standing,
+                rank if rank is not None else "",
+                *[points.get(name, "") if points.get(name) is not None else "" for name in criteria],
+                ", ".join(card.breakdown.get("left_out", [])) if isinstance(card.breakdown, dict) else "",
+                review.get_status_display() if review else "",
+                review.get_decision_display() if review and review.decision else "",
+                card.note,
+            ]
+        )
+    return rows
+
+
+def csv_response(cards: Iterable[Scorecard], *, today: dt.date) -> Any:
+    return streamed_csv(table_rows(cards), f"scorecards-{today:%Y-%m-%d}.csv")
+
+
+def xlsx_bytes(cards: Iterable[Scorecard]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Scorecards")
+    for row in table_rows(cards):
+        # Control characters have no place in a worksheet's XML (openpyxl refuses the whole file).
+        sheet.append(safe_row([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(cards: Iterable[Scorecard], *, today: dt.date) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(cards), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"scorecards-{today:%Y-%m-%d}.xlsx")
+    return response
