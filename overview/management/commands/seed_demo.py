@@ -1114,8 +1114,8 @@ LAPSED_HIPAA_PROVIDER = "Harbor Knowledge Process"
 # Manual ratings (relationship, innovation, the latest month's comment) of the rated providers.
 MANUAL_RATINGS: dict[str, tuple[int, int, str]] = {
     "Kestrel Data Services": (92, 88, "Proactive account team; proposed the annotation QA automation."),
-    "Mekong Operations Hub": (65, 55, "Responsive, few improvement ideas of its own."),
-    "Baltic Insight Labs": (58, 52, "Moderation backlog escalations answered late all quarter."),
+    "Mekong Operations Hub": (72, 64, "Responsive, few improvement ideas of its own."),
+    "Baltic Insight Labs": (52, 46, "Moderation backlog escalations answered late all quarter."),
     "Meridian Employee Services": (80, 75, ""),
     "Harbor Knowledge Process": (40, 35, "HIPAA renewal missed; remediation plan requested."),
     "Northwind Contact Solutions": (85, 72, "Good partner; chat bot pilot on track."),
