@@ -260,7 +260,10 @@ def _apply_credits(
         if not result.credit_amount or not contract.earn_back:
             result.earned_back = None
         result.chronic = chronic.get(result.service_level_id, False)
-        result.save(update_fields=["credit_amount", "credit_trigger", "credit_breakdown", "chronic", "earned_back"])
+    # One UPDATE for the month's results (nothing listens to their saves).
+    ComplianceResult.objects.bulk_update(
+        results, ["credit_amount", "credit_trigger", "credit_breakdown", "chronic", "earned_back"]
+    )
     CreditStatement.objects.filter(contract=contract, period=month).delete()
     statement.save()
     if contract.earn_back:
