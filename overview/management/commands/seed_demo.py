@@ -237,6 +237,10 @@ SLA_TEMPLATES: dict[str, list[tuple[str, dict[str, Any], str, str, str, str]]] =
     ],
 }
 
+# Items a month below which a service level has insufficient data: 30 by default; a quality
+# score is on the items QA evaluated (about one in ten), so its floor is a QA sample's.
+MINIMUM_SAMPLE = {"quality_score": 15}
+
 CONTRACTS = [
     # reference, provider, title, processes, pricing model, prices (for AMOUNTS_FOR_ROWS items a month: amounts
     # not per unit scale with --rows), months since start (dates follow today), term months, auto renew,
@@ -767,7 +771,7 @@ class Command(BaseCommand):
                         minimum_level=D(minimum),
                         kind=kind,
                         credit_allocation_percent=D(credit),
-                        minimum_sample_size=30,
+                        minimum_sample_size=MINIMUM_SAMPLE.get(metric, 30),
                     )
                     if not ServiceLevel.objects.filter(contract=contract, process=process, metric=metric).exists():
                         service_level.full_clean()
