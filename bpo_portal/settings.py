@@ -102,7 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead log: the page polling an import's progress reads while the import writes
     # (in SQLite's default journal mode a large write transaction locks readers out).
     # A write waits up to 20 s for the lock an import holds, rather than failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    # synchronous=NORMAL is SQLite's advice for WAL: no corruption on a crash, only the last
+    # commits lost on a power cut; it spares an fsync per commit (migrate commits 86 times).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
