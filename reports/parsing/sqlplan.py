@@ -142,9 +142,11 @@ class _Builder:
             return None
         previous = self.patterns.get(i)
         if previous is not None and previous != pattern:
-            raise NotCompilable(f"the column {name} read in two different ways")
+            # Read by several fields: the value must suit each of them (a lookahead per field).
+            end = b"(?:" + re.escape(self.delimiter.encode()) + b"|\\r?\\Z)"
+            pattern = b"(?=(?:" + previous + b")" + end + b")(?:" + pattern + b")"
         self.patterns[i] = pattern
-        if not self.optional_pattern(pattern) and self.anchor is None:
+        if self.anchor is None and not self.optional_pattern(pattern):
             self.anchor = f"c{i}"
         return f"c{i}"
 
@@ -535,17 +537,19 @@ class _Builder:
 
         for name in self.local_fields:
             place(name)
+        inline: dict[str, str] = {}  # the adjusted expressions, for the fields after them
         for name in order:
             after = fields[name].after
             expr = f"l_{name}"
-            if after is not None and after in locals_:
-                earlier = locals_[after]
+            if after is not None and after in inline:
+                earlier = inline[after]
                 # A time-of-day clock that went past midnight: the event is on the next day
                 # (the parser compares wall-clock times of one zone, so does this).
                 expr = (
                     f"(CASE WHEN {earlier} IS NOT NULL AND l_{name} < {earlier} "
                     f"THEN l_{name} + interval '1 day' ELSE l_{name} END)"
                 )
+            inline[name] = expr
             locals_[name] = f"a_{name}"
             adjusted.append(f"{expr} AS a_{name}")
         l3 = f"SELECT *, {', '.join(adjusted) or 'NULL AS no_times'} FROM ({l2}) l2 OFFSET 0"
