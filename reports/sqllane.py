@@ -232,10 +232,10 @@ def _copy_lines(
                             if found:
                                 out.append(line)
                                 continue
-                            line = line.removesuffix(b"\r")
-                            writer.writerow((staged + len(out) + 1, line.decode(codec)))
+                            ending = b"\r" if line.endswith(b"\r") else b""
+                            writer.writerow((staged + len(out) + 1, line.removesuffix(b"\r").decode(codec)))
                             set_aside += 1
-                            out.append(placeholder)
+                            out.append(placeholder + ending)  # the file's own line ending: COPY wants one kind
                         copy.write(b"\n".join(out) + b"\n")
                     staged += len(lines)
                     if sent - reported >= PROGRESS_EVERY_BYTES:

@@ -60,12 +60,18 @@ UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Uni
 # missing or repeated wall-clock time (fold=0) differently from PostgreSQL.
 DST_MARGIN = "3 hours"
 _DIRECTIVES = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
-# Month and day with the day existing (29 February goes to the parser).
-_MONTH_DAY = {
-    "-": rb"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))",
-}
+
+
+def _month_day(separator: bytes) -> bytes:
+    """Month, ``separator``, day: with the day existing (29 February goes to the parser)."""
+    long, short = rb"(?:0[1-9]|[12]\d|3[01])", rb"(?:0[1-9]|[12]\d|30)"
+    february = rb"(?:0[1-9]|1\d|2[0-8])"
+    s = separator
+    return rb"(?:(?:0[13578]|1[02])" + s + long + rb"|(?:0[469]|11)" + s + short + rb"|02" + s + february + rb")"
+
+
 _YEAR = rb"(?!0000)\d{4}"
-_ISO_DATE = _YEAR + b"-" + _MONTH_DAY["-"]
+_ISO_DATE = _YEAR + b"-" + _month_day(b"-")
 _CLOCK = rb"(?:[01]\d|2[0-3]):[0-5]\d"
 _FRACTION = rb"(?:\.\d{1,6})?"
 _OFFSET = rb"(?:Z|[+-](?:0\d|1[0-5]):[0-5]\d)"
@@ -401,7 +407,7 @@ class _Builder:
         checks = b""
         if dates:
             year = b"(?!0000)\\d{4}" if "Y" in parts else b"\\d\\d"
-            month_day = _MONTH_DAY["-"].replace(b"-", b"")  # the same alternatives, without the dash
+            month_day = _month_day(b"")
             checks += b"(?=" + self._reorder(fmt, year, month_day) + b")"
         if clocks:
             checks += b"(?=" + self._clock_lookahead(fmt) + b")"

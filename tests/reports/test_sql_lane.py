@@ -230,7 +230,7 @@ def test_native_files_load_alike_in_both_lanes(reports, content):
 def test_the_sql_lane_takes_the_native_and_canonical_layouts(reports):
     """The two layouts of the benchmark compile (no silent fallback to the Python lane)."""
     content = b"\t".join(c.encode() for c in NATIVE_HEADER) + (
-        b"\nAA0101\t34536\t0\t0\tPS\t990201\t7:02:47\t7:02:56\t9\t0:00:00\t0:00:00\t0\tAGENT\t7:02:55\t7:05:41\t166\tDORIT\n"
+        b"\nAA0101\t34536\t0\t0\tPS\t990205\t7:02:47\t7:02:56\t9\t0:00:00\t0:00:00\t0\tAGENT\t7:02:55\t7:05:41\t166\tDORIT\n"
     )
     by_sql: list[int] = []
     read, loaded, errors = _sql_lane(reports["native"], NATIVE, content, by_sql=by_sql)
