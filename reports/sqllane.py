@@ -40,7 +40,7 @@ from reports.loaders import COPY_COLUMNS, work_item_writer
 from reports.models import VendorReport, WorkItem
 from reports.parsing import Layout, RawReader, WorkItemParser
 from reports.parsing.readers import MAX_CELL_CHARS, _header_names, choose_delimiter, csv_fields_row, resolve_format
-from reports.parsing.sqlplan import SqlPlan, compile_work_items
+from reports.parsing.sqlplan import UTC_NAMES, SqlPlan, compile_work_items, zone_samples
 from reports.parsing.types import WORK_ITEM_FIELDS
 from reports.rejects import RejectedRows
 
@@ -107,6 +107,15 @@ def load(
         # Naive ISO text of a UTC layout is read as UTC by the casts (Django's session zone
         # already is UTC; said again for this transaction).
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
+        if layout.timezone not in UTC_NAMES:
+            samples = zone_samples(layout.tzinfo, report.period)
+            values = ", ".join(
+                f"(timestamp '{wall:%Y-%m-%d %H:%M:%S}', timestamptz '{utc.isoformat()}')" for wall, utc in samples
+            )
+            zone = _literal(layout.timezone)
+            cursor.execute(f"SELECT bool_and((wall AT TIME ZONE {zone}) = utc) FROM (VALUES {values}) v (wall, utc)")
+            if not cursor.fetchone()[0]:
+                raise Fallback(f"PostgreSQL's rules for {layout.timezone} differ from Python's")
         columns = ", ".join(f"c{i} text" for i in range(1, len(header) + 1))
         cursor.execute(f"CREATE TEMP TABLE {stage} (seq bigint GENERATED ALWAYS AS IDENTITY, {columns}) ON COMMIT DROP")
     with tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+b") as aside:
@@ -115,7 +124,7 @@ def load(
             raw, stage, layout, plan, handle, data_start, len(header), delimiter, aside, on_bytes
         )
         copied = time.perf_counter()
-        bulk = _insert_slices(raw, report, plan, stage, header_line, on_bytes)
+        bulk, unsure = _insert_slices(raw, report, plan, stage, header_line, on_bytes)
         logger.info(
             "report %s: %s lines staged in %.2f s (%s set aside), %s rows loaded by SQL in %.2f s",
             report.pk,
@@ -128,7 +137,7 @@ def load(
         read, handed = lines, 0
         if bulk < lines:
             aside.seek(0)
-            refused = _refused_by_sql(raw, plan)
+            refused = _refused_by_sql(raw, plan, unsure)
             skipped, handed = _hand_over(
                 report, layout, handle, data_start, header, delimiter, header_line, rejected, aside, refused
             )
@@ -190,6 +199,8 @@ def _copy_lines(
     sep = delimiter.encode()
     quote = layout.quotechar.encode()
     placeholder = sep * (width - 1)
+    handle.seek(data_start - 2)
+    ending = b"\r\n" if handle.read(2) == b"\r\n" else b"\n"  # the header line's (COPY wants one kind)
     match = plan.line.fullmatch
     codec = _codec(layout)
     encoding = _ENCODINGS[layout.encoding]
@@ -216,7 +227,7 @@ def _copy_lines(
                     if not chunk:
                         if not buffer:
                             break
-                        buffer += b"\n"
+                        buffer += ending  # the last line had none: give it the file's own
                     if quote in buffer:
                         raise Fallback("the file quotes values")  # a quoted value may span lines
                     lines = buffer.split(b"\n")
@@ -232,10 +243,10 @@ def _copy_lines(
                             if found:
                                 out.append(line)
                                 continue
-                            ending = b"\r" if line.endswith(b"\r") else b""
+                            cr = b"\r" if line.endswith(b"\r") else b""
                             writer.writerow((staged + len(out) + 1, line.removesuffix(b"\r").decode(codec)))
                             set_aside += 1
-                            out.append(placeholder + ending)  # the file's own line ending: COPY wants one kind
+                            out.append(placeholder + cr)  # the file's own line ending: COPY wants one kind
                         copy.write(b"\n".join(out) + b"\n")
                     staged += len(lines)
                     if sent - reported >= PROGRESS_EVERY_BYTES:
@@ -269,13 +280,18 @@ def _insert_slices(
     stage: str,
     header_line: int,
     on_bytes: Callable[[int, int], None],
-) -> int:
-    """INSERT … SELECT the rows SQL accepts, a slice of the staging table at a time."""
+) -> tuple[int, list[str]]:
+    """INSERT … SELECT the rows SQL accepts, a slice of the staging table at a time.
+
+    Returns the rows inserted and the slices (as ``WHERE`` conditions) where SQL refused
+    some line: only those are judged again to find which.
+    """
     table = WorkItem._meta.db_table
     columns = ", ".join(COPY_COLUMNS)
     prefix = f"{int(report.pk)}, {int(report.contract_id)}, {int(report.process_id)}, seq + {int(header_line)}"
     fields = ", ".join(WORK_ITEM_FIELDS)
     inserted = 0
+    unsure = []
     with raw.cursor() as cursor:
         cursor.execute(f"SELECT pg_relation_size('{stage}') / current_setting('block_size')::int + 1")
         blocks = int(cursor.fetchone()[0])
@@ -286,20 +302,25 @@ def _insert_slices(
                 f"INSERT INTO {table} ({columns}) SELECT {prefix}, {fields}, extras "
                 f"FROM ({plan.judged(where)}) judged WHERE ok"
             )
-            inserted += cursor.rowcount
+            loaded = cursor.rowcount
+            inserted += loaded
+            cursor.execute(f"SELECT count(*) FROM {stage} WHERE {where} AND {plan.anchor} IS NOT NULL")
+            if cursor.fetchone()[0] != loaded:
+                unsure.append(where)
             on_bytes(report.size, inserted)
-    return inserted
+    return inserted, unsure
 
 
-def _refused_by_sql(raw: Any, plan: SqlPlan) -> array.array[int]:
+def _refused_by_sql(raw: Any, plan: SqlPlan, slices: list[str]) -> array.array[int]:
     """The staging rows (``seq``) SQL judged and did not accept, placeholders left out."""
     refused = array.array("q")
     with raw.cursor() as cursor:
-        cursor.execute(
-            f"SELECT seq FROM ({plan.judged('true')}) judged WHERE ok IS NOT TRUE AND NOT placeholder ORDER BY seq"
-        )
-        while rows := cursor.fetchmany(10000):
-            refused.extend(row[0] for row in rows)
+        for where in slices:
+            cursor.execute(
+                f"SELECT seq FROM ({plan.judged(where)}) judged WHERE ok IS NOT TRUE AND NOT placeholder ORDER BY seq"
+            )
+            while rows := cursor.fetchmany(10000):
+                refused.extend(row[0] for row in rows)
     return refused
 
 

@@ -25,6 +25,8 @@ make ``compile_work_items`` return a reason, and that report keeps the Python la
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -133,6 +135,7 @@ class _Builder:
         self.layer2: list[tuple[str, str]] = []  # (alias, expr) over layer 1
         self.oks: list[str] = []
         self.local_fields: list[str] = []
+        self.conversions: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.anchor: str | None = None
         d = re.escape(delimiter.encode())
         # Printable ASCII but the delimiter; "edge" also without the space.
@@ -195,8 +198,9 @@ class _Builder:
         for name, spec in layout.fields.items():
             self.field(name, spec)
         self.outcome()
+        plain = self.any_char[:-1] + b'"\\\\]'  # no quote or backslash: JSON text without escapes
         for column in layout.extras:
-            self.column(column, self.any_char + b"*")
+            self.column(column, plain + b"*")
         if self.anchor is None:
             raise NotCompilable("a layout whose every column may be empty")
         return self.assemble()
@@ -315,14 +319,14 @@ class _Builder:
             date_n = self.null_case(date_column, spec) if date_column else "NULL::text"
             self.layer1.append((f"nd_{name}", date_n))
             missing = f"nd_{name} IS NULL"
-            value = date_value(f"nd_{name}")
+            value = self.shared(date_column, spec, "date", spec.date_format, date_value)
             if spec.time_column is not None:
                 time_core, time_value = self.strptime(spec.time_format, want="time")
                 time_column = self.column(spec.time_column, self.value_pattern(spec, required, time_core))
                 time_n = self.null_case(time_column, spec) if time_column else "NULL::text"
                 self.layer1.append((f"nt_{name}", time_n))
                 missing += f" OR nt_{name} IS NULL"
-                value = f"{value} + {time_value(f'nt_{name}')}"
+                value = f"{value} + {self.shared(time_column, spec, 'time', spec.time_format, time_value)}"
             self.layer2.append((f"ok_{name}", f"(CASE WHEN {missing} THEN {presence} ELSE true END)"))
             self.layer2.append((f"l_{name}", f"(CASE WHEN NOT ({missing}) THEN {value} END)"))
             self.oks.append(f"ok_{name}")
@@ -338,6 +342,20 @@ class _Builder:
         self.layer2.append((f"ok_{name}", f"(CASE WHEN n_{name} IS NULL THEN {presence} ELSE true END)"))
         self.layer2.append((f"l_{name}", f"(CASE WHEN n_{name} IS NOT NULL THEN {converter(f'n_{name}')} END)"))
         self.oks.append(f"ok_{name}")
+
+    def shared(self, column: str | None, spec: FieldSpec, kind: str, fmt: str, convert: Any) -> str:
+        """A date or time column converted once per row, whichever fields read it (layer 1).
+
+        The conversion only runs on values that are not a null marker of any field reading
+        the column (the line pattern let nothing else through).
+        """
+        if column is None:
+            return "NULL"
+        key = (column, kind, fmt)
+        entry = self.conversions.setdefault(key, {"alias": f"{kind[0]}v{len(self.conversions) + 1}", "markers": set()})
+        entry["markers"] |= {m for m in self.nulls(spec) if m}
+        entry["convert"] = convert
+        return str(entry["alias"])
 
     def timestamp(self, fmt: str) -> tuple[bytes, Any]:
         """A whole timestamp in one column → (pattern, local timestamp SQL)."""
@@ -501,11 +519,11 @@ class _Builder:
         i = self.index.get(name)
         if i is None:
             return None
-        if i not in self.patterns:
-            self.column(name, self.any_char + b"*")
+        # Without edge spaces, the stripped text is the text: no btrim per row.
+        self.column(name, b"(?:" + self.edge_char + b"(?:" + self.any_char + b"*" + self.edge_char + b")?)?")
         alias = f"r{i}"
         if alias not in dict(self.layer1):
-            self.layer1.append((alias, f"btrim(coalesce(c{i}, ''))"))
+            self.layer1.append((alias, f"coalesce(c{i}, '')"))
         return alias
 
     # -- assembling --------------------------------------------------------------------
@@ -520,6 +538,12 @@ class _Builder:
         extras = self.extras()
         layer1 = ["seq", f"{self.anchor} IS NULL AS placeholder", f"{extras} AS extras"]
         layer1 += [f"{e} AS {a}" for a, e in self.layer1]
+        for (column, _kind, _fmt), entry in self.conversions.items():
+            converted = entry["convert"](column)
+            markers = sorted(entry["markers"])
+            if markers:
+                converted = f"(CASE WHEN {_in(column, markers)} THEN NULL ELSE {converted} END)"
+            layer1.append(f"{converted} AS {entry['alias']}")
         l1 = f"SELECT {', '.join(layer1)} FROM {self.stage} WHERE {{where}} OFFSET 0"
         layer2 = ["seq", "placeholder", "extras"] + [f"{e} AS {a}" for a, e in self.layer2]
         l2 = f"SELECT {', '.join(layer2)} FROM ({l1}) l1 OFFSET 0"
@@ -559,21 +583,19 @@ class _Builder:
             locals_[name] = f"a_{name}"
             adjusted.append(f"{expr} AS a_{name}")
         l3 = f"SELECT *, {', '.join(adjusted) or 'NULL AS no_times'} FROM ({l2}) l2 OFFSET 0"
+        zone = "'UTC'" if self.utc else lit(self.layout.timezone)
+        instants = [f"({locals_[name]} AT TIME ZONE {zone}) AS z_{name}" for name in locals_]
+        l4 = f"SELECT *, {', '.join(instants) or 'NULL AS no_instants'} FROM ({l3}) l3 OFFSET 0"
 
-        tz = lit(self.layout.timezone)
         out: dict[str, str] = {}
         ok_terms = ["NOT placeholder", *self.oks]
+        guard = self.dst_guard()
         for name in WORK_ITEM_FIELDS:
             if name in locals_:
                 a = locals_[name]
-                zone = "'UTC'" if self.utc else tz
-                out[name] = f"({a} AT TIME ZONE {zone})"
-                if not self.utc:
-                    # No daylight-saving change within DST_MARGIN of the wall-clock time.
-                    ok_terms.append(
-                        f"({a} IS NULL OR (({a} + interval '{DST_MARGIN}') AT TIME ZONE {tz}) - "
-                        f"(({a} - interval '{DST_MARGIN}') AT TIME ZONE {tz}) = 2 * interval '{DST_MARGIN}')"
-                    )
+                out[name] = f"z_{name}"
+                if guard:
+                    ok_terms.append(f"({a} IS NULL OR ({guard.format(a=a)}))")
             elif f"v_{name}" in aliases:
                 out[name] = f"v_{name}"
             else:
@@ -602,17 +624,81 @@ class _Builder:
         ok_terms.append(f"({received} >= {lit(start)}::timestamptz AND {received} < {lit(end)}::timestamptz)")
         ok = " AND ".join(f"coalesce({t}, false)" for t in ok_terms)
         select = ", ".join(f"{out[name]} AS {name}" for name in WORK_ITEM_FIELDS)
-        body = f"SELECT seq, placeholder, ({ok}) AS ok, {select}, extras FROM ({l3}) l3"
+        body = f"SELECT seq, placeholder, ({ok}) AS ok, {select}, extras FROM ({l4}) l4"
         return SqlPlan(line=self.line_pattern(), body=body, anchor=self.anchor or "")
 
+    def dst_guard(self) -> str:
+        """SQL (with ``{a}`` for a wall-clock timestamp) true when no offset change of the
+        layout's zone lies within DST_MARGIN of it, inside the years around the period.
+
+        The changes are found with Python's zoneinfo (the reference); ``reports.sqllane``
+        checks once per import that PostgreSQL's rules give the same offsets.
+        """
+        if self.utc:
+            return ""
+        low, high, windows = zone_windows(self.layout.tzinfo, self.period)
+        terms = [f"{{a}} BETWEEN timestamp '{low:%Y-%m-%d %H:%M:%S}' AND timestamp '{high:%Y-%m-%d %H:%M:%S}'"]
+        for start, end in windows:
+            terms.append(
+                f"{{a}} NOT BETWEEN timestamp '{start:%Y-%m-%d %H:%M:%S}' AND timestamp '{end:%Y-%m-%d %H:%M:%S}'"
+            )
+        return " AND ".join(terms)
+
     def extras(self) -> str:
+        """The extras as JSON text cast once to jsonb (cheaper than jsonb_build_object).
+
+        Their columns' pattern keeps out the quote and the backslash, so the raw text needs
+        no escaping inside a JSON string.
+        """
         if not self.layout.extras:
             return "'{}'::jsonb"
-        pairs = []
-        for column in self.layout.extras:
+        parts = []
+        for n, column in enumerate(self.layout.extras):
+            key = ("{" if n == 0 else ",") + json.dumps(column) + ":"
             i = self.index.get(column)
-            pairs.append(f"{lit(column)}, " + (f"coalesce(c{i}, '')" if i is not None else "NULL::text"))
-        return f"jsonb_build_object({', '.join(pairs)})"
+            if i is None:
+                parts.append(lit(key + "null"))
+            else:
+                parts.append(f"{lit(key + chr(34))} || coalesce(c{i}, '') || '\"'")
+        return "(" + " || ".join(parts) + " || '}')::jsonb"
+
+
+ZONE_YEARS = 2  # years either side of the report period where the lane resolves wall-clock times
+_MARGIN = dt.timedelta(hours=3)
+
+
+def zone_windows(
+    tz: dt.tzinfo, period: Period
+) -> tuple[dt.datetime, dt.datetime, list[tuple[dt.datetime, dt.datetime]]]:
+    """(first, last, windows): the naive wall-clock range the SQL lane resolves, and around
+    each offset change inside it the wall-clock window (± 3 hours) it leaves to the parser."""
+    first = dt.datetime(period.start.year - ZONE_YEARS, 1, 1, tzinfo=dt.UTC)
+    last = dt.datetime(period.end.year + ZONE_YEARS, 12, 31, tzinfo=dt.UTC)
+    windows = []
+    moment = first
+    offset = moment.astimezone(tz).utcoffset()
+    step = dt.timedelta(hours=1)
+    while moment < last:
+        moment += step
+        current = moment.astimezone(tz).utcoffset()
+        if current != offset:
+            before = (moment - step).astimezone(tz).replace(tzinfo=None)
+            after = moment.astimezone(tz).replace(tzinfo=None)
+            windows.append((min(before, after) - _MARGIN, max(before, after) + _MARGIN))
+            offset = current
+    return first.replace(tzinfo=None) + _MARGIN * 8, last.replace(tzinfo=None) - _MARGIN * 8, windows
+
+
+def zone_samples(tz: dt.tzinfo, period: Period) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(wall-clock time, its UTC instant by zoneinfo) in every stretch between offset changes:
+    PostgreSQL must agree on each for the SQL lane to resolve wall-clock times."""
+    low, high, windows = zone_windows(tz, period)
+    edges = [low, *[t for window in windows for t in window], high]
+    samples = []
+    for start, end in zip(edges[::2], edges[1::2], strict=False):
+        middle = start + (end - start) / 2
+        samples.append((middle, middle.replace(tzinfo=tz).astimezone(dt.UTC)))
+    return samples
 
 
 def _sql_type(name: str) -> str:
