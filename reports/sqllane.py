@@ -31,9 +31,11 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
 
+import psycopg
 from django.db import connection
 
 from reports.loaders import COPY_COLUMNS, work_item_writer
@@ -48,8 +50,7 @@ logger = logging.getLogger(__name__)
 
 SQL_LANE = "sql"
 CHUNK_BYTES = 1 << 20
-PROGRESS_EVERY_BYTES = 8 << 20
-SLICES = 8  # INSERT … SELECT statements, with progress between them
+BATCH_BYTES = 2 << 20  # per COPY and INSERT … SELECT; progress is reported between batches
 _ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "auto": "UTF8", "latin-1": "LATIN1"}
 
 
@@ -120,19 +121,16 @@ def load(
         cursor.execute(f"CREATE TEMP TABLE {stage} (seq bigint GENERATED ALWAYS AS IDENTITY, {columns}) ON COMMIT DROP")
     with tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+b") as aside:
         started = time.perf_counter()
-        lines, set_aside = _copy_lines(
-            raw, stage, layout, plan, handle, data_start, len(header), delimiter, aside, on_bytes
+        lines, set_aside, bulk, unsure = _stream(
+            raw, report, layout, plan, stage, handle, data_start, header, delimiter, header_line, aside, on_bytes
         )
-        copied = time.perf_counter()
-        bulk, unsure = _insert_slices(raw, report, plan, stage, header_line, on_bytes)
         logger.info(
-            "report %s: %s lines staged in %.2f s (%s set aside), %s rows loaded by SQL in %.2f s",
+            "report %s: %s lines in %.2f s (%s set aside), %s rows loaded by SQL",
             report.pk,
             lines,
-            copied - started,
+            time.perf_counter() - started,
             set_aside,
             bulk,
-            time.perf_counter() - copied,
         )
         read, handed = lines, 0
         if bulk < lines:
@@ -177,9 +175,17 @@ def _read_header(report: VendorReport, layout: Layout, handle: IO[bytes]) -> tup
     return columns, delimiter, number, handle.tell()
 
 
-def _copy_lines(
-    raw: Any,
-    stage: str,
+@dataclass
+class _Batch:
+    """The next lines for COPY: the bytes (set-aside lines replaced by placeholders) and counts."""
+
+    payload: bytes
+    lines: int
+    bytes_read: int
+    set_aside: int
+
+
+def _batches(
     layout: Layout,
     plan: SqlPlan,
     handle: IO[bytes],
@@ -187,13 +193,11 @@ def _copy_lines(
     width: int,
     delimiter: str,
     aside: IO[bytes],
-    on_bytes: Callable[[int, int], None],
-) -> tuple[int, int]:
-    """Stream the data lines into the staging table; returns (lines staged, lines set aside).
+) -> Iterator[_Batch]:
+    """The data lines, a batch at a time, each checked against the plan's line pattern.
 
-    Each line must match the plan's line pattern (values in shapes SQL judges exactly like
-    the parser); a line that does not is set aside for the parser (number and text, as CSV
-    in ``aside``) and replaced by a placeholder of empty fields, so that line numbers still
+    A line that does not match is set aside for the parser (number and text, as CSV in
+    ``aside``) and replaced by a placeholder of empty fields, so that line numbers still
     follow the staging table's ``seq``.
     """
     sep = delimiter.encode()
@@ -203,112 +207,171 @@ def _copy_lines(
     ending = b"\r\n" if handle.read(2) == b"\r\n" else b"\n"  # the header line's (COPY wants one kind)
     match = plan.line.fullmatch
     codec = _codec(layout)
-    encoding = _ENCODINGS[layout.encoding]
-    delimiter_sql = "E'\\t'" if delimiter == "\t" else _literal(delimiter)
-    columns = ", ".join(f"c{i}" for i in range(1, width + 1))
-    sql = (
-        f"COPY {stage} ({columns}) FROM STDIN (FORMAT csv, DELIMITER {delimiter_sql}, QUOTE E'\\x02', "
-        f"ENCODING '{encoding}')"
-    )
     aside_text = io.TextIOWrapper(aside, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(aside_text)
     staged = 0
-    set_aside = 0
     tail = b""
-    sent = reported = data_start
-    handle.seek(data_start)
+    sent = data_start
     try:
-        with raw.cursor() as cursor:
-            with cursor.copy(sql) as copy:
-                while True:
-                    chunk = handle.read(CHUNK_BYTES)
-                    sent += len(chunk)
-                    buffer = tail + chunk
-                    if not chunk:
-                        if not buffer:
-                            break
-                        buffer += ending  # the last line had none: give it the file's own
-                    if quote in buffer:
-                        raise Fallback("the file quotes values")  # a quoted value may span lines
-                    lines = buffer.split(b"\n")
-                    tail = lines.pop()
-                    if len(tail) > MAX_CELL_CHARS or max(map(len, lines), default=0) > MAX_CELL_CHARS:
-                        raise Fallback("a line is longer than the SQL lane takes")
-                    matched = list(map(match, lines))
-                    if all(matched):
-                        copy.write(buffer[: len(buffer) - len(tail)])
-                    else:
-                        out = []
-                        for line, found in zip(lines, matched, strict=True):
-                            if found:
-                                out.append(line)
-                                continue
-                            cr = b"\r" if line.endswith(b"\r") else b""
-                            writer.writerow((staged + len(out) + 1, line.removesuffix(b"\r").decode(codec)))
-                            set_aside += 1
-                            out.append(placeholder + cr)  # the file's own line ending: COPY wants one kind
-                        copy.write(b"\n".join(out) + b"\n")
-                    staged += len(lines)
-                    if sent - reported >= PROGRESS_EVERY_BYTES:
-                        reported = sent
-                        on_bytes(sent, 0)
-                    if not chunk:
-                        break
-            copied = cursor.rowcount
-    except Fallback:
-        raise
-    except UnicodeDecodeError as exc:
-        raise Fallback("a line does not decode") from exc
-    except Exception as exc:  # the encoding, a stray carriage return: the Python lane says it properly
-        raise Fallback(f"COPY refused the lines ({type(exc).__name__}: {str(exc).splitlines()[0]})") from exc
+        while True:
+            chunk = handle.read(CHUNK_BYTES)
+            sent += len(chunk)
+            buffer = tail + chunk
+            if not chunk:
+                if not buffer:
+                    return
+                buffer += ending  # the last line had none: give it the file's own
+            if quote in buffer:
+                raise Fallback("the file quotes values")  # a quoted value may span lines
+            lines = buffer.split(b"\n")
+            tail = lines.pop()
+            if len(tail) > MAX_CELL_CHARS or max(map(len, lines), default=0) > MAX_CELL_CHARS:
+                raise Fallback("a line is longer than the SQL lane takes")
+            matched = list(map(match, lines))
+            if all(matched):
+                payload = buffer[: len(buffer) - len(tail)]
+            else:
+                out = []
+                for line, found in zip(lines, matched, strict=True):
+                    if found:
+                        out.append(line)
+                        continue
+                    cr = b"\r" if line.endswith(b"\r") else b""
+                    try:
+                        text = line.removesuffix(b"\r").decode(codec)
+                    except UnicodeDecodeError as exc:
+                        raise Fallback("a line does not decode") from exc
+                    writer.writerow((staged + len(out) + 1, text))
+                    out.append(placeholder + cr)  # the file's own line ending: COPY wants one kind
+                payload = b"\n".join(out) + b"\n"
+            staged += len(lines)
+            yield _Batch(payload, len(lines), sent, len(lines) - sum(map(bool, matched)))
+            if not chunk:
+                return
     finally:
         aside_text.detach()  # the spooled file stays open for the hand-over
-    if copied != staged:
-        raise Fallback(f"COPY read {copied} lines where the file has {staged}")
-    on_bytes(sent, 0)
-    return staged, set_aside
+
+
+def _stream(
+    raw: Any,
+    report: VendorReport,
+    layout: Layout,
+    plan: SqlPlan,
+    stage: str,
+    handle: IO[bytes],
+    data_start: int,
+    header: list[str],
+    delimiter: str,
+    header_line: int,
+    aside: IO[bytes],
+    on_bytes: Callable[[int, int], None],
+) -> tuple[int, int, int, list[str]]:
+    """COPY the lines into the staging table and INSERT … SELECT them, batch after batch.
+
+    While PostgreSQL inserts one batch (on a helper thread that only waits for the server),
+    this thread checks the next batch's lines, so the per-line Python work hides behind
+    the database's. Returns (lines, lines set aside, rows inserted, the slices where SQL
+    refused some line, as ``WHERE`` conditions).
+    """
+    width = len(header)
+    encoding = _ENCODINGS[layout.encoding]
+    delimiter_sql = "E'\\t'" if delimiter == "\t" else _literal(delimiter)
+    columns = ", ".join(f"c{i}" for i in range(1, width + 1))
+    copy_sql = (
+        f"COPY {stage} ({columns}) FROM STDIN (FORMAT csv, DELIMITER {delimiter_sql}, QUOTE E'\\x02', "
+        f"ENCODING '{encoding}')"
+    )
+    table = WorkItem._meta.db_table
+    insert_columns = ", ".join(COPY_COLUMNS)
+    prefix = f"{int(report.pk)}, {int(report.contract_id)}, {int(report.process_id)}, seq + {int(header_line)}"
+    fields = ", ".join(WORK_ITEM_FIELDS)
+    counts = {"inserted": 0}
+    unsure: list[str] = []
+
+    def insert(where: str, candidates: int) -> None:
+        with raw.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({insert_columns}) SELECT {prefix}, {fields}, extras "
+                f"FROM ({plan.judged(where)}) judged WHERE ok"
+            )
+            counts["inserted"] += cursor.rowcount
+            if cursor.rowcount != candidates:
+                unsure.append(where)
+
+    staged = set_aside = 0
+    first_block = 0
+    pending: Future[None] | None = None
+    batches = _batches(layout, plan, handle, data_start, width, delimiter, aside)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"import-{report.pk}") as pool:
+        try:
+            for batch in _grouped(batches):
+                if pending is not None:
+                    _finished(pending)  # the connection is free again
+                    on_bytes(batch.bytes_read, counts["inserted"])
+                try:
+                    with raw.cursor() as cursor:
+                        with cursor.copy(copy_sql) as copy:
+                            copy.write(batch.payload)
+                        copied = cursor.rowcount
+                        cursor.execute(f"SELECT pg_relation_size('{stage}') / current_setting('block_size')::int")
+                        blocks = int(cursor.fetchone()[0])
+                except psycopg.Error as exc:  # the encoding, a stray carriage return: the Python lane says it
+                    raise Fallback(f"COPY refused the lines ({type(exc).__name__}: {_first_line(exc)})") from exc
+                if copied != batch.lines:
+                    raise Fallback(f"COPY read {copied} lines where the file has {batch.lines}")
+                candidates = batch.lines - batch.set_aside
+                set_aside += batch.set_aside
+                # The batch's rows: its blocks (the previous batch's last block may hold some), its seqs.
+                where = (
+                    f"ctid >= '({max(0, first_block - 1)},0)'::tid AND ctid < '({blocks + 1},0)'::tid "
+                    f"AND seq > {staged} AND seq <= {staged + batch.lines}"
+                )
+                staged += batch.lines
+                first_block = blocks
+                pending = pool.submit(insert, where, candidates)
+            if pending is not None:
+                _finished(pending)
+        finally:
+            if pending is not None and not pending.done():
+                pending.exception()  # wait: the connection must be idle before a rollback
+    on_bytes(report.size, counts["inserted"])
+    return staged, set_aside, counts["inserted"], unsure
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0]
+
+
+def _finished(pending: Future[None]) -> None:
+    """Wait for an INSERT … SELECT; a statement PostgreSQL refused sends the report to the Python lane."""
+    try:
+        pending.result()
+    except (psycopg.OperationalError, psycopg.InterfaceError):
+        raise  # the database went away: the task retries
+    except psycopg.Error as exc:
+        logger.exception("the SQL lane's INSERT failed")
+        raise Fallback(f"the SQL lane's INSERT failed ({type(exc).__name__}: {_first_line(exc)})") from exc
+
+
+def _grouped(batches: Iterator[_Batch], size: int = BATCH_BYTES) -> Iterator[_Batch]:
+    """Chunks joined into batches of about ``size`` bytes (fewer, larger statements)."""
+    parts: list[bytes] = []
+    lines = total = aside = last = 0
+    for batch in batches:
+        parts.append(batch.payload)
+        lines += batch.lines
+        aside += batch.set_aside
+        total += len(batch.payload)
+        last = batch.bytes_read
+        if total >= size:
+            yield _Batch(b"".join(parts), lines, last, aside)
+            parts, lines, total, aside = [], 0, 0, 0
+    if parts:
+        yield _Batch(b"".join(parts), lines, last, aside)
 
 
 def _codec(layout: Layout) -> str:
     return "utf-8" if layout.encoding in ("utf-8", "utf-8-sig", "auto") else layout.encoding
-
-
-def _insert_slices(
-    raw: Any,
-    report: VendorReport,
-    plan: SqlPlan,
-    stage: str,
-    header_line: int,
-    on_bytes: Callable[[int, int], None],
-) -> tuple[int, list[str]]:
-    """INSERT … SELECT the rows SQL accepts, a slice of the staging table at a time.
-
-    Returns the rows inserted and the slices (as ``WHERE`` conditions) where SQL refused
-    some line: only those are judged again to find which.
-    """
-    table = WorkItem._meta.db_table
-    columns = ", ".join(COPY_COLUMNS)
-    prefix = f"{int(report.pk)}, {int(report.contract_id)}, {int(report.process_id)}, seq + {int(header_line)}"
-    fields = ", ".join(WORK_ITEM_FIELDS)
-    inserted = 0
-    unsure = []
-    with raw.cursor() as cursor:
-        cursor.execute(f"SELECT pg_relation_size('{stage}') / current_setting('block_size')::int + 1")
-        blocks = int(cursor.fetchone()[0])
-        step = max(1, -(-blocks // SLICES))
-        for first in range(0, blocks, step):
-            where = f"ctid >= '({first},0)'::tid AND ctid < '({first + step},0)'::tid"
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {prefix}, {fields}, extras "
-                f"FROM ({plan.judged(where)}) judged WHERE ok"
-            )
-            loaded = cursor.rowcount
-            inserted += loaded
-            cursor.execute(f"SELECT count(*) FROM {stage} WHERE {where} AND {plan.anchor} IS NOT NULL")
-            if cursor.fetchone()[0] != loaded:
-                unsure.append(where)
-            on_bytes(report.size, inserted)
-    return inserted, unsure
 
 
 def _refused_by_sql(raw: Any, plan: SqlPlan, slices: list[str]) -> array.array[int]:
