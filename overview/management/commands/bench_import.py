@@ -64,6 +64,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, action="append", help="Rows per run (repeatable; default 100000).")
         parser.add_argument("--layout", choices=LAYOUTS, action="append", help="Layouts to run (default both).")
+        parser.add_argument(
+            "--repeat", type=int, default=1, help="Attempts per run; the best COPY and the best import count."
+        )
         parser.add_argument("--json", metavar="PATH", help="Write the figures as JSON (overview.benchmarks.Figure).")
         parser.add_argument("--import-report", type=int, help=argparse.SUPPRESS)
 
@@ -85,7 +88,7 @@ class Command(BaseCommand):
             with tempfile.TemporaryDirectory() as folder:
                 for rows in sizes:
                     for layout in layouts:
-                        results.append(self._run(contract, layout, rows, Path(folder)))
+                        results.append(self._run(contract, layout, rows, Path(folder), opts["repeat"]))
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {REFERENCE_TABLE}")
@@ -141,7 +144,7 @@ class Command(BaseCommand):
             )
         return figures
 
-    def _run(self, contract: Contract, layout_name: str, rows: int, folder: Path) -> dict:
+    def _run(self, contract: Contract, layout_name: str, rows: int, folder: Path, repeat: int) -> dict:
         self.stdout.write(f"generating {rows:,} rows ({layout_name} layout)…")
         path = folder / f"bench-{layout_name}-{rows}.csv"
         layout = None
@@ -158,25 +161,42 @@ class Command(BaseCommand):
             if layout is None:
                 layout = ReportLayout(provider=contract.provider, name="Bench call centre", kind=ReportKind.WORK_ITEMS)
                 services.layout_save(layout, config=ANONYMOUS_BANK_LAYOUT)
+        copies, imports, peaks = [], [], []
         try:
-            copy_seconds = self._bare_copy(twin)
-            report = self._submit(contract, path, layout)
-            import_seconds, rss_kb = self._import_in_child(report)
+            for attempt in range(repeat):
+                with connection.cursor() as cursor:
+                    # Earlier runs' rows are deleted; their dead tuples would slow this one's index inserts.
+                    cursor.execute(f"VACUUM {WorkItem._meta.db_table}")
+                copies.append(self._bare_copy(twin))
+                report = self._submit(contract, path, layout)
+                seconds, rss_kb = self._import_in_child(report)
+                imports.append(seconds)
+                peaks.append(rss_kb)
+                report.refresh_from_db()
+                if (
+                    report.status != VendorReport.Status.COMPLETED
+                    or report.rows_accepted + report.rows_rejected != rows
+                ):
+                    raise CommandError(
+                        f"import ended {report.status} with {report.rows_accepted} rows: {report.failure_reason}"
+                    )
+                self.stdout.write(
+                    f"  [{attempt + 1}/{repeat}] bare COPY {copies[-1]:.2f} s, import {seconds:.2f} s, "
+                    f"{report.rows_rejected:,} rows rejected, lane: {report.import_lane}"
+                )
+                lane = report.import_lane
+                # The next attempt (and layout) starts from the same table: this report and its rows go.
+                WorkItem.objects.filter(report=report)._raw_delete(connection.alias)
+                report.file.delete(save=False)
+                if report.rejected_rows_file:
+                    report.rejected_rows_file.delete(save=False)
+                report.delete()
         finally:
             if contract.time_zone != "UTC":
                 contract.time_zone = "UTC"
                 contract.save(update_fields=["time_zone"])
-        report.refresh_from_db()
-        if report.status != VendorReport.Status.COMPLETED or report.rows_accepted + report.rows_rejected != rows:
-            raise CommandError(
-                f"import ended {report.status} with {report.rows_accepted} rows: {report.failure_reason}"
-            )
-        self.stdout.write(
-            f"  bare COPY {copy_seconds:.2f} s, import {import_seconds:.2f} s, "
-            f"{report.rows_rejected:,} rows rejected, lane: {report.import_lane}"
-        )
-        # Later runs start from the same table size: the rows of this one go.
-        WorkItem.objects.filter(report=report)._raw_delete(connection.alias)
+        # Others share the machine: the best of the attempts is each side's own speed.
+        copy_seconds, import_seconds = min(copies), min(imports)
         return {
             "layout": layout_name,
             "rows": rows,
@@ -184,8 +204,8 @@ class Command(BaseCommand):
             "copy_rate": rows / copy_seconds,
             "import_rate": rows / import_seconds,
             "ratio": copy_seconds / import_seconds,
-            "rss_mb": rss_kb / 1024,
-            "lane": report.import_lane,
+            "rss_mb": max(peaks) / 1024,
+            "lane": lane,
         }
 
     @staticmethod
