@@ -477,6 +477,7 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
                 if report.kind == ReportKind.WORK_ITEMS:
                     _load_work_items(report, layout, handle, rejected, counts, listener)
                 else:
+                    counts.lane = "python"  # KPI summaries are a few rows a month
                     _load_kpi_claims(report, layout, handle, rejected, counts)
         except FileError as exc:
             raise ImportFailedError(str(exc)) from exc
