@@ -121,7 +121,7 @@ def load(
         cursor.execute(f"CREATE TEMP TABLE {stage} (seq bigint GENERATED ALWAYS AS IDENTITY, {columns}) ON COMMIT DROP")
     with tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+b") as aside:
         started = time.perf_counter()
-        lines, set_aside, bulk, unsure = _stream(
+        lines, set_aside, bulk, refused = _stream(
             raw, report, layout, plan, stage, handle, data_start, header, delimiter, header_line, aside, on_bytes
         )
         logger.info(
@@ -135,7 +135,6 @@ def load(
         read, handed = lines, 0
         if bulk < lines:
             aside.seek(0)
-            refused = _refused_by_sql(raw, plan, unsure)
             skipped, handed = _hand_over(
                 report, layout, handle, data_start, header, delimiter, header_line, rejected, aside, refused
             )
@@ -265,13 +264,13 @@ def _stream(
     header_line: int,
     aside: IO[bytes],
     on_bytes: Callable[[int, int], None],
-) -> tuple[int, int, int, list[str]]:
+) -> tuple[int, int, int, array.array[int]]:
     """COPY the lines into the staging table and INSERT … SELECT them, batch after batch.
 
     While PostgreSQL inserts one batch (on a helper thread that only waits for the server),
     this thread checks the next batch's lines, so the per-line Python work hides behind
-    the database's. Returns (lines, lines set aside, rows inserted, the slices where SQL
-    refused some line, as ``WHERE`` conditions).
+    the database's. Returns (lines, lines set aside, rows inserted, the lines (``seq``) SQL
+    refused).
     """
     width = len(header)
     encoding = _ENCODINGS[layout.encoding]
@@ -286,56 +285,61 @@ def _stream(
     prefix = f"{int(report.pk)}, {int(report.contract_id)}, {int(report.process_id)}, seq + {int(header_line)}"
     fields = ", ".join(WORK_ITEM_FIELDS)
     counts = {"inserted": 0}
-    unsure: list[str] = []
+    refused = array.array("q")
 
-    def insert(where: str, candidates: int) -> None:
+    def insert(candidates: int) -> None:
+        """Load the staged batch, note the lines SQL refused, and empty the staging table
+        (kept small, it stays in the session's buffers)."""
         with raw.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({insert_columns}) SELECT {prefix}, {fields}, extras "
-                f"FROM ({plan.judged(where)}) judged WHERE ok"
+                f"FROM ({plan.judged('true')}) judged WHERE ok"
             )
             counts["inserted"] += cursor.rowcount
             if cursor.rowcount != candidates:
-                unsure.append(where)
+                cursor.execute(
+                    f"SELECT seq FROM ({plan.judged('true')}) judged WHERE ok IS NOT TRUE AND NOT placeholder "
+                    "ORDER BY seq"
+                )
+                refused.extend(row[0] for row in cursor.fetchall())
+            cursor.execute(f"TRUNCATE {stage}")
 
     staged = set_aside = 0
-    first_block = 0
+    timings = {"COPY": 0.0, "waiting for INSERT": 0.0}
     pending: Future[None] | None = None
     batches = _batches(layout, plan, handle, data_start, width, delimiter, aside)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"import-{report.pk}") as pool:
         try:
             for batch in _grouped(batches):
                 if pending is not None:
+                    waiting = time.perf_counter()
                     _finished(pending)  # the connection is free again
+                    timings["waiting for INSERT"] += time.perf_counter() - waiting
                     on_bytes(batch.bytes_read, counts["inserted"])
+                copying = time.perf_counter()
                 try:
                     with raw.cursor() as cursor:
                         with cursor.copy(copy_sql) as copy:
                             copy.write(batch.payload)
                         copied = cursor.rowcount
-                        cursor.execute(f"SELECT pg_relation_size('{stage}') / current_setting('block_size')::int")
-                        blocks = int(cursor.fetchone()[0])
                 except psycopg.Error as exc:  # the encoding, a stray carriage return: the Python lane says it
                     raise Fallback(f"COPY refused the lines ({type(exc).__name__}: {_first_line(exc)})") from exc
+                timings["COPY"] += time.perf_counter() - copying
                 if copied != batch.lines:
                     raise Fallback(f"COPY read {copied} lines where the file has {batch.lines}")
-                candidates = batch.lines - batch.set_aside
                 set_aside += batch.set_aside
-                # The batch's rows: its blocks (the previous batch's last block may hold some), its seqs.
-                where = (
-                    f"ctid >= '({max(0, first_block - 1)},0)'::tid AND ctid < '({blocks + 1},0)'::tid "
-                    f"AND seq > {staged} AND seq <= {staged + batch.lines}"
-                )
                 staged += batch.lines
-                first_block = blocks
-                pending = pool.submit(insert, where, candidates)
+                pending = pool.submit(insert, batch.lines - batch.set_aside)
             if pending is not None:
+                waiting = time.perf_counter()
                 _finished(pending)
+                timings["waiting for INSERT"] += time.perf_counter() - waiting
         finally:
             if pending is not None and not pending.done():
                 pending.exception()  # wait: the connection must be idle before a rollback
     on_bytes(report.size, counts["inserted"])
-    return staged, set_aside, counts["inserted"], unsure
+    logger.info("report %s: %s", report.pk, ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+    return staged, set_aside, counts["inserted"], refused
 
 
 def _first_line(exc: BaseException) -> str:
@@ -372,19 +376,6 @@ def _grouped(batches: Iterator[_Batch], size: int = BATCH_BYTES) -> Iterator[_Ba
 
 def _codec(layout: Layout) -> str:
     return "utf-8" if layout.encoding in ("utf-8", "utf-8-sig", "auto") else layout.encoding
-
-
-def _refused_by_sql(raw: Any, plan: SqlPlan, slices: list[str]) -> array.array[int]:
-    """The staging rows (``seq``) SQL judged and did not accept, placeholders left out."""
-    refused = array.array("q")
-    with raw.cursor() as cursor:
-        for where in slices:
-            cursor.execute(
-                f"SELECT seq FROM ({plan.judged(where)}) judged WHERE ok IS NOT TRUE AND NOT placeholder ORDER BY seq"
-            )
-            while rows := cursor.fetchmany(10000):
-                refused.extend(row[0] for row in rows)
-    return refused
 
 
 def _file_lines(handle: IO[bytes], data_start: int, wanted: array.array[int], codec: str) -> Iterator[tuple[int, str]]:
