@@ -256,3 +256,25 @@ def test_a_quoted_file_falls_back_to_the_python_lane(reports):
     content = b'item_id,received_at,outcome\n"A-1",2026-10-05T10:00:00,handled\n'
     with pytest.raises(sqllane.Fallback, match="quotes"):
         _sql_lane(reports["canonical"], CANONICAL, content)
+
+
+def test_a_carriage_return_inside_a_line_falls_back_to_the_python_lane(reports):
+    content = b"item_id,received_at,outcome\nA-1,2026-10-05T10:00:00,hand\rled\n"
+    with pytest.raises(sqllane.Fallback, match="carriage return"):
+        _sql_lane(reports["canonical"], CANONICAL, content)
+
+
+def test_an_import_says_its_lane(contract_for_lane, imported):
+    from tests.reports.helpers import canonical_csv, work_item
+
+    report = imported(contract_for_lane, canonical_csv([work_item(n) for n in range(5)]))
+    assert (report.status, report.import_lane, report.rows_accepted) == ("completed", "sql", 5)
+    quoted = canonical_csv([work_item(n, agent="Smith, J") for n in range(5, 10)])
+    report = imported(contract_for_lane, quoted, name="quoted.csv")
+    assert report.status == "completed"
+    assert report.import_lane == "python (the file quotes values)"
+
+
+@pytest.fixture
+def contract_for_lane():
+    return ContractFactory(reference="SQL-LANE-3")
