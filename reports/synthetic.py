@@ -7,6 +7,7 @@ profile (calls wait seconds and may be abandoned, tickets and invoices take hour
 
 import csv
 import datetime as dt
+import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,8 +122,8 @@ def synthetic_call_centre(
 
     The native row is what the vendor sends (YYMMDD date, H:MM:SS clocks that wrap at
     midnight, "0:00:00" for a clock that never started, NO_SERVER); the canonical row holds
-    the same call as the parser reads it through ``ANONYMOUS_BANK_LAYOUT`` in zone ``tz``,
-    for a COPY of the same rows in canonical form.
+    the same call as the parser reads it through ``ANONYMOUS_BANK_LAYOUT`` in zone ``tz``
+    (its extras as JSON text), for a COPY of the same rows in canonical form.
     """
     rng = random.Random(seed)
     next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
@@ -173,6 +174,7 @@ def synthetic_call_centre(
             outcome={"AGENT": "handled", "PHANTOM": "ignored"}.get(outcome)
             or ("abandoned" if queued else "self_service"),
             agent="" if server == "NO_SERVER" else server,
+            extras=json.dumps({k: native[k] for k in ("customer_id", "priority", "vru_time")}),
         )
         if served:
             started = dt.datetime.combine(day, dt.time(), tz) + dt.timedelta(seconds=ser_start)
@@ -190,7 +192,7 @@ def write_call_centre_csv(path: Path, canonical_path: Path, rows: int, *, month:
         canonical_path.open("w", newline="", encoding="utf-8") as twin,
     ):
         writer = csv.DictWriter(handle, fieldnames=CALL_CENTRE_COLUMNS, delimiter="\t")
-        twin_writer = csv.DictWriter(twin, fieldnames=WORK_ITEM_FIELDS)
+        twin_writer = csv.DictWriter(twin, fieldnames=(*WORK_ITEM_FIELDS, "extras"))
         writer.writeheader()
         twin_writer.writeheader()
         for native, canonical in synthetic_call_centre(rows, month=month, **kwargs):
