@@ -125,6 +125,8 @@ def load(
             if not cursor.fetchone()[0]:
                 raise Fallback(f"PostgreSQL's rules for {layout.timezone} differ from Python's")
         columns = ", ".join(f"c{i} text" for i in range(1, len(header) + 1))
+        # A report imported twice in one transaction (a reinstatement in a test) finds it still there.
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
         cursor.execute(f"CREATE TEMP TABLE {stage} (seq bigint GENERATED ALWAYS AS IDENTITY, {columns}) ON COMMIT DROP")
     with tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+b") as aside:
         started = time.perf_counter()
@@ -139,6 +141,8 @@ def load(
             set_aside,
             bulk,
         )
+        with raw.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {stage}")
         read, handed = lines, 0
         if bulk < lines:
             aside.seek(0)
