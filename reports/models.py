@@ -159,6 +159,11 @@ class VendorReport(TimeStampedModel):
     errors = models.JSONField(default=list, blank=True, help_text="The first 100 row errors.")
     failure_reason = models.TextField(blank=True)
     rejected_rows_file = models.FileField(upload_to=rejected_rows_path, max_length=500, blank=True)
+    import_lane = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How the rows were read: “sql” (PostgreSQL judged them), or “python (why)” for the parser.",
+    )
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
     )

@@ -26,7 +26,7 @@ from core.audit import record_event
 from core.catalogue import CATALOGUE
 from core.months import month_end, month_start, parse_month
 from core.tasks import enqueue_on_commit, run_in_thread
-from reports import heartbeat, progress
+from reports import heartbeat, progress, sqllane
 from reports.loaders import remove_duplicate_items, work_item_writer, write_kpi_claims
 from reports.models import KpiClaim, ReportKind, ReportLayout, ReportLayoutVersion, VendorReport, WorkItem
 from reports.parsing import FileError, Layout, LayoutError, canonical_config, iter_raw_rows, parse_file, read_header
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 # Progress goes to the cache (outside the import's transaction, which hides everything it
 # writes until the end) this often: a few times a second at the usual rates.
 PROGRESS_EVERY_ROWS = 1000
+LANE_MAX_LENGTH = 200
 
 
 class DuplicateReportError(ValidationError):
@@ -397,6 +398,7 @@ class ImportFailedError(Exception):
 class _Counts:
     read: int = 0
     accepted: int = 0
+    lane: str = ""
 
 
 ProgressListener = Callable[[progress.ImportProgress], None]
@@ -476,6 +478,7 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
                 if report.kind == ReportKind.WORK_ITEMS:
                     _load_work_items(report, layout, handle, rejected, counts, listener)
                 else:
+                    counts.lane = "python"  # KPI summaries are a few rows a month
                     _load_kpi_claims(report, layout, handle, rejected, counts)
         except FileError as exc:
             raise ImportFailedError(str(exc)) from exc
@@ -489,6 +492,7 @@ def _load(report: VendorReport, rejected: RejectedRows, listener: ProgressListen
             rows_accepted=counts.read - rejected.rows,
             rows_rejected=rejected.rows,
             errors=rejected.sample,
+            import_lane=counts.lane[:LANE_MAX_LENGTH],
             finished_at=timezone.now(),
             failure_reason="",
             rejected_rows_file=_store_rejected(report, rejected),
@@ -510,6 +514,20 @@ def _load_work_items(
 ) -> None:
     state = progress.ImportProgress(size=report.size, started=time.time())
     progress.publish(report.pk, state)  # "reading, 0 %" at once, before the first rows
+    reason = sqllane.unsupported(layout, report.original_name)
+    if reason is None:
+        start = handle.tell()
+        try:
+            with transaction.atomic():  # a savepoint: a fallback leaves nothing of the SQL lane behind
+                _load_by_sql(report, layout, handle, rejected, counts, state, listener)
+        except sqllane.Fallback as exc:
+            reason = str(exc)
+            handle.seek(start)
+        else:
+            _check_duplicates(report, layout, rejected, state)
+            return
+    counts.lane = f"python ({reason})"
+    logger.info("report %s is imported by the Python lane: %s", report.pk, reason)
     with work_item_writer(report) as writer:
         for parsed in parse_file(
             handle,
@@ -529,6 +547,38 @@ def _load_work_items(
                 progress.publish(report.pk, state)
                 if listener:
                     listener(state)
+    _check_duplicates(report, layout, rejected, state)
+
+
+def _load_by_sql(
+    report: VendorReport,
+    layout: Layout,
+    handle: IO[bytes],
+    rejected: RejectedRows,
+    counts: _Counts,
+    state: progress.ImportProgress,
+    listener: ProgressListener | None,
+) -> None:
+    """The SQL lane (``reports.sqllane``): progress by bytes while copying, by rows while loading."""
+
+    def on_bytes(bytes_read: int, rows_loaded: int) -> None:
+        state.bytes_read = bytes_read
+        if rows_loaded:
+            state.phase = "loading"
+            state.rows_read = rows_loaded
+        progress.publish(report.pk, state)
+        if listener:
+            listener(state)
+
+    result = sqllane.load(report, layout, handle, rejected, on_bytes=on_bytes)
+    counts.read = result.read
+    counts.lane = sqllane.SQL_LANE + (f" ({result.handed:,} lines handed to the parser)" if result.handed else "")
+    state.rows_read, state.rows_rejected = counts.read, rejected.rows
+
+
+def _check_duplicates(
+    report: VendorReport, layout: Layout, rejected: RejectedRows, state: progress.ImportProgress
+) -> None:
     state.phase = "checking duplicates"
     state.bytes_read = report.size
     progress.publish(report.pk, state)

@@ -393,11 +393,7 @@ def _csv_rows(text: io.TextIOWrapper, layout: Layout) -> Iterator[Any]:
             f"no header found: the file has {line_number} line(s), the header should be on line {layout.header_row}"
         )
 
-    delimiter = layout.delimiter
-    if delimiter == "auto":
-        counts = {d: header_line.count(d) for d in CANDIDATE_DELIMITERS}
-        best = max(counts.values())
-        delimiter = next(d for d in CANDIDATE_DELIMITERS if counts[d] == best) if best else ","
+    delimiter = choose_delimiter(header_line, layout)
     base = line_number - 1  # csv.reader counts lines from the header line
     reader = csv.reader(
         itertools.chain((header_line,), _bounded_lines(text, line_number)),
@@ -413,31 +409,51 @@ def _csv_rows(text: io.TextIOWrapper, layout: Layout) -> Iterator[Any]:
         for fields in reader:
             number = base + previous + 1
             previous = reader.line_num
-            count = len(fields)
-            if count == width and fields[0].strip():
+            if len(fields) == width and fields[0].strip():
                 yield RawRow(number, dict(zip(header, fields, strict=True)))
                 continue
-            if not any(f.strip() for f in fields):
-                continue  # a blank line, or one with only delimiters
-            if count == width:
-                yield RawRow(number, dict(zip(header, fields, strict=True)))
-                continue
-            if count > width and not any(f.strip() for f in fields[width:]):
-                # Trailing empty fields (Excel pads rows that once had formatting) carry nothing.
-                yield RawRow(number, dict(zip(header, fields[:width], strict=True)))
-                continue
-            values: dict[str, Any] = dict(zip(header, fields, strict=False))
-            values[ROW_PROBLEM] = (
-                f"row has {count} fields, the header has {width}",
-                _shorten(delimiter.join(fields)),
-            )
-            yield RawRow(number, values)
+            raw = csv_fields_row(number, fields, header, delimiter)
+            if raw is not None:
+                yield raw
     except csv.Error as exc:
         near = base + reader.line_num
         raise FileError(
             f"the file cannot be split into fields near line {near} ({exc}); check the quoting "
             f"(quote character {layout.quotechar})"
         ) from None
+
+
+def choose_delimiter(header_line: str, layout: Layout) -> str:
+    """The layout's delimiter, or (``auto``) the candidate the header line holds most of."""
+    delimiter = layout.delimiter
+    if delimiter == "auto":
+        counts = {d: header_line.count(d) for d in CANDIDATE_DELIMITERS}
+        best = max(counts.values())
+        delimiter = next(d for d in CANDIDATE_DELIMITERS if counts[d] == best) if best else ","
+    return delimiter
+
+
+def csv_fields_row(number: int, fields: list[str], header: list[str], delimiter: str) -> RawRow | None:
+    """The RawRow of one split CSV record (None for a blank line, which is skipped).
+
+    Shared with the SQL lane (``reports.sqllane``), which hands the lines it cannot judge
+    to the row parser through here, so both lanes see the same rows.
+    """
+    width = len(header)
+    count = len(fields)
+    if not any(f.strip() for f in fields):
+        return None  # a blank line, or one with only delimiters
+    if count == width:
+        return RawRow(number, dict(zip(header, fields, strict=True)))
+    if count > width and not any(f.strip() for f in fields[width:]):
+        # Trailing empty fields (Excel pads rows that once had formatting) carry nothing.
+        return RawRow(number, dict(zip(header, fields[:width], strict=True)))
+    values: dict[str, Any] = dict(zip(header, fields, strict=False))
+    values[ROW_PROBLEM] = (
+        f"row has {count} fields, the header has {width}",
+        _shorten(delimiter.join(fields)),
+    )
+    return RawRow(number, values)
 
 
 def _check_line_length(line: str, number: int) -> None:
