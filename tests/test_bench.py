@@ -49,5 +49,5 @@ def test_every_benchmark_that_exists_accepts_json():
     """A benchmark command bench would skip for want of --json is a mistake once it exists."""
     for benchmark in BENCHMARKS:
         options = command_options(benchmark.command)
-        if options is not None and benchmark.command != "bench_import":  # being rewritten with --json
+        if options is not None:
             assert "--json" in options, benchmark.command

@@ -50,10 +50,17 @@ class Benchmark:
     command: str
     quick: list[str] | None = field(default_factory=list)
     what: str = ""
+    full: list[str] = field(default_factory=list)  # arguments of the full run (the sizes)
 
 
 BENCHMARKS = [
-    Benchmark("import", "bench_import", ["--rows", "5000"], "import canonical and native vs bare COPY"),
+    Benchmark(
+        "import",
+        "bench_import",
+        ["--rows", "5000"],
+        "import canonical and native vs bare COPY",
+        full=["--rows", "100000", "--rows", "1000000"],
+    ),
     Benchmark("compliance", "bench_compliance", ["--rows", "20000", "--repeat", "2"], "vs the bare SQL aggregate"),
     Benchmark(
         "savings",
@@ -122,8 +129,9 @@ class Command(BaseCommand):
             return Outcome(benchmark, "skipped", f"no {benchmark.command} command yet")
         if "--json" not in options:
             return Outcome(benchmark, "skipped", f"{benchmark.command} has no --json option yet")
-        arguments: list[str] = []
+        arguments: list[str] = list(benchmark.full)
         if quick:
+            arguments = []
             if "--quick" in options:
                 arguments = ["--quick"]
             elif benchmark.quick is None:
