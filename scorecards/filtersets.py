@@ -25,6 +25,9 @@ class ScorecardFilterSet(django_filters.FilterSet):
         help_text="The category's id, code or name: the category the provider is ranked in for the month "
         "(where most of its contracts' processes are).",
     )
+    month = MonthFilter(
+        field_name="period", label="Month (YYYY-MM)", help_text="One month, as rows show it in `month`."
+    )
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
     standing = django_filters.CharFilter(
@@ -37,7 +40,7 @@ class ScorecardFilterSet(django_filters.FilterSet):
     class Meta:
         model = Scorecard
         form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
-        fields = ["provider", "category", "period_from", "period_to", "standing", "scored"]
+        fields = ["provider", "category", "month", "period_from", "period_to", "standing", "scored"]
 
 
 # --- Manual ratings (issue #11) --------------------------------------------------------

@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -418,7 +419,13 @@ class ScorecardReviewsView(generics.GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         """The review of the scorecard's provider and month (404 while there is none)."""
         card = self._card(pk)
-        review = get_object_or_404(review_list(user=request.user), provider=card.provider_id, period=card.period)
+        review = review_list(user=request.user).filter(provider=card.provider_id, period=card.period).first()
+        if review is None:
+            # Say what is missing and how to start it, not Django's "No ScorecardReview matches …".
+            raise NotFound(
+                f"{card.provider} has no review of {card.period:%Y-%m} yet; a procurement reviewer starts it "
+                "with POST {} to this address."
+            )
         return Response(ScorecardReviewSerializer(review, context={"request": request}).data)
 
     @extend_schema(
