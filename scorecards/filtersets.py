@@ -10,7 +10,7 @@ import django_filters
 from django.contrib.auth.models import User
 
 from contracts.models import ServiceCategory
-from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm
+from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm, YesNoFilter
 from scorecards.models import ManualRating, Scorecard
 from vendors.filtersets import provider_filter
 
@@ -33,7 +33,7 @@ class ScorecardFilterSet(django_filters.FilterSet):
     standing = django_filters.CharFilter(
         lookup_expr="iexact", label="Standing", help_text="The standing's name, e.g. strategic, preferred, watch, exit."
     )
-    scored = django_filters.BooleanFilter(
+    scored = YesNoFilter(
         field_name="score", lookup_expr="isnull", exclude=True, label="Has a score (false: months without activity)"
     )
 

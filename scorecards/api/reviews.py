@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from core.api.exceptions import Conflict, ErrorResponseSerializer
 from core.api.fields import LookupRelatedField, MeasureField
 from core.api.permissions import ModelPermissions
+from core.api.views import StrictQueryParamsMixin
 from core.months import parse_month
 from savings.api.serializers import MonthSerializerField
 from scorecards import exports, filtersets, review_filtersets, review_flow, review_services, selectors
@@ -396,7 +397,7 @@ class ScorecardReviewViewSet(
         return self._transition(request, "approve")
 
 
-class ScorecardReviewsView(generics.GenericAPIView):
+class ScorecardReviewsView(StrictQueryParamsMixin, generics.GenericAPIView):
     """The review of one scorecard's provider and month."""
 
     queryset = Scorecard.objects.none()
@@ -567,7 +568,7 @@ class StandingConsequenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 # --- Downloads -----------------------------------------------------------------------------
 
 
-class ScorecardPdfView(generics.GenericAPIView):
+class ScorecardPdfView(StrictQueryParamsMixin, generics.GenericAPIView):
     """A scorecard as a one-page PDF: provider, month, score, standing, rank, every criterion with its
     weight and points, the criteria left out, the template version, and the review's status and decision."""
 

@@ -99,3 +99,42 @@ def test_operations_reads_the_scorecard_without_the_review_button(scored, client
     page = client.get(f"/scorecards/{scored.pk}/").content.decode()
     assert "Review this month" not in page and "Download PDF" in page
     assert token_client(ops_user).post(f"/api/v1/scorecards/{scored.pk}/reviews/", {}).status_code == 403
+
+
+def test_a_yes_no_filter_refuses_what_is_neither(scored, procurement_api, client, procurement_user):
+    refused = procurement_api.get("/api/v1/scorecards/?scored=maybe")
+    assert refused.status_code == 400 and "scored" in refused.json()["errors"]
+    assert procurement_api.get("/api/v1/scorecards/?scored=true").json()["count"] == 2
+    assert procurement_api.get("/api/v1/scorecards/?scored=false").json()["count"] == 0
+    assert procurement_api.get("/api/v1/scorecards/?scored=").json()["count"] == 2
+    client.force_login(procurement_user)
+    page = client.get("/scorecards/").content.decode()
+    assert '<option value="true">Yes</option>' in page  # the browser's select posts what the API reads
+
+
+def test_consequences_filter_by_month_as_rows_show_it(scored, procurement_api):
+    StandingConsequence.objects.create(
+        provider=scored.provider, period=OCT, scorecard=scored, kind="probation", standing="watch", score=Decimal("60")
+    )
+    october = procurement_api.get("/api/v1/standing-consequences/?month=2026-10").json()["results"]
+    assert [(c["month"], c["kind"]) for c in october] == [("2026-10", "probation")]
+    assert procurement_api.get("/api/v1/standing-consequences/?month=2026-08").json()["count"] == 0
+    assert procurement_api.get("/api/v1/standing-consequences/?month=2026-13").status_code == 400
+
+
+def test_the_pdf_says_the_rank_in_full_and_what_was_left_out_once(scored, procurement_api):
+    import io
+
+    from pypdf import PdfReader
+
+    response = procurement_api.get(f"/api/v1/scorecards/{scored.pk}/pdf/")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "1 of 1 in Customer support & call centre" in text
+    assert text.count("Left out for lack of data") == 1, text
+
+
+def test_the_pdf_and_review_routes_refuse_unknown_parameters(scored, procurement_api):
+    for route in (f"/api/v1/scorecards/{scored.pk}/pdf/", f"/api/v1/scorecards/{scored.pk}/reviews/"):
+        refused = procurement_api.get(f"{route}?month=2026-10")
+        assert refused.status_code == 400 and "month" in refused.json()["errors"], route
