@@ -26,7 +26,7 @@ class ScorecardFilterSet(django_filters.FilterSet):
         "(where most of its contracts' processes are).",
     )
     month = MonthFilter(
-        field_name="period", label="Month (YYYY-MM)", help_text="One month, as rows show it in `month`."
+        field_name="period", label="Month (YYYY-MM)", help_text="One month (YYYY-MM), as rows show it in `month`."
     )
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")

@@ -41,7 +41,7 @@ class StandingConsequenceFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=StandingConsequence.Kind.choices, label="Consequence")
     status = django_filters.MultipleChoiceFilter(choices=StandingConsequence.Status.choices, label="Status")
     month = MonthFilter(
-        field_name="period", label="Month (YYYY-MM)", help_text="One month, as rows show it in `month`."
+        field_name="period", label="Month (YYYY-MM)", help_text="One month (YYYY-MM), as rows show it in `month`."
     )
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")

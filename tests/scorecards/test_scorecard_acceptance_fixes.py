@@ -138,3 +138,13 @@ def test_the_pdf_and_review_routes_refuse_unknown_parameters(scored, procurement
     for route in (f"/api/v1/scorecards/{scored.pk}/pdf/", f"/api/v1/scorecards/{scored.pk}/reviews/"):
         refused = procurement_api.get(f"{route}?month=2026-10")
         assert refused.status_code == 400 and "month" in refused.json()["errors"], route
+
+
+def test_the_menu_marks_reviews_alone_on_a_review_page_and_the_decision_owner_is_named(client, procurement_user):
+    client.force_login(procurement_user)
+    page = client.get("/scorecards/reviews/").content.decode()
+    assert page.count("nav-link active") == 1 and 'nav-link active" href="/scorecards/reviews/"' in page
+    assert 'nav-link active" href="/scorecards/"' in client.get("/scorecards/").content.decode()
+    from scorecards.review_forms import DecisionForm
+
+    assert DecisionForm().fields["decision_owner"].label == "Decision owner"  # not a second "Owner" beside the plan's
