@@ -135,7 +135,7 @@ def test_procurement_compares_reviews_approves_and_downloads_the_pdf(page, brows
 
     # The decision with its owner and due date, then approve.
     decision = page.locator("form", has=page.get_by_role("button", name="Save decision"))
-    decision.get_by_label("Decision").select_option("watch")
+    decision.get_by_label("Decision", exact=True).select_option("watch")
     decision.get_by_label("Decision owner").select_option(label="petra")
     decision.get_by_label("Due date").fill("2026-12-31")
     decision.get_by_role("button", name="Save decision").click()
