@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contracts.models import Contract
+from core import versions
 from core.months import add_months, month_end
 from reminders.models import Reminder
 from reminders.schedule import crossed_threshold, month_to_report, uncovered
@@ -291,8 +292,11 @@ def send_reminders(*, today: dt.date) -> RunSummary:
 
 def reminder_acknowledge(reminder: Reminder, *, user: AbstractBaseUser | AnonymousUser) -> Reminder:
     """Mark the reminder taken care of: it leaves the dashboard. Acknowledging twice keeps the first."""
-    Reminder.objects.filter(pk=reminder.pk, acknowledged_at__isnull=True).update(
-        acknowledged_by=user, acknowledged_at=timezone.now()
-    )
+    subject = f"contract:{reminder.contract_id}" if reminder.contract_id else f"provider:{reminder.provider_id}"
+    with transaction.atomic():  # the version commits with the change (core.versions)
+        if Reminder.objects.filter(pk=reminder.pk, acknowledged_at__isnull=True).update(
+            acknowledged_by=user, acknowledged_at=timezone.now()
+        ):
+            versions.bump(subject)
     reminder.refresh_from_db()
     return reminder

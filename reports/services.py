@@ -21,6 +21,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from contracts.models import Contract, Process
+from core import versions
 from core.audit import record_event
 from core.catalogue import CATALOGUE
 from core.months import month_end, month_start, parse_month
@@ -680,6 +681,7 @@ def _mark_superseded(reports: list[VendorReport], *, by: VendorReport) -> None:
     )
     for superseded in reports:  # the bulk update records nothing itself: the audit trail must say it
         record_event(superseded, f"superseded by report #{by.pk}")
+    versions.bump(f"contract:{by.contract_id}")  # the bulk update sends no signal (core.versions)
 
 
 @transaction.atomic
@@ -727,6 +729,7 @@ def report_reinstate(report: VendorReport, *, user: User | None = None) -> Vendo
         updated_at=timezone.now(),
     )
     logger.info("report %s reinstated by %s", locked.pk, user)
+    versions.bump(f"contract:{locked.contract_id}")
     record_event(locked, "reinstated")
     if old_rejected:
         storage = locked.rejected_rows_file.storage

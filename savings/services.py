@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contracts.models import Contract
+from core import versions
 from core.months import add_months, month_end, month_start
 from savings import computation
 from savings.models import ExchangeRate, SavingsResult
@@ -120,12 +121,14 @@ def recompute_savings(*, contract_id: int, months: Iterable[dt.date] | None = No
     ]
     # One upsert for all the months (not one query per month): the cost per contract stays
     # constant however long its term (see ``manage.py bench_savings``).
-    return SavingsResult.objects.bulk_create(
+    saved = SavingsResult.objects.bulk_create(
         results,
         update_conflicts=True,
         unique_fields=["contract", "period"],
         update_fields=STORED_FIELDS,
     )
+    versions.bump(f"contract:{contract.pk}")  # bulk upserts send no signal: the dashboard's total changes
+    return saved
 
 
 def contract_month(

@@ -47,7 +47,10 @@ class ComplianceResultFilterSet(SearchFilterSet):
         metrics = [code for code, label in METRIC_CHOICES if value.casefold() in str(label).casefold()]
         return super().search_condition(value) | Q(service_level__metric__in=metrics)
 
-    service_level = django_filters.ModelMultipleChoiceFilter(queryset=ServiceLevel.objects.all(), label="Service level")
+    # The choices are labelled with their contract and process: loaded with them, not one query per label.
+    service_level = django_filters.ModelMultipleChoiceFilter(
+        queryset=ServiceLevel.objects.select_related("contract", "process"), label="Service level"
+    )
     metric = django_filters.MultipleChoiceFilter(
         choices=METRIC_CHOICES, field_name="service_level__metric", label="Metric"
     )

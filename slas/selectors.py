@@ -30,6 +30,34 @@ def compliance_list(*, user: User | AnonymousUser) -> QuerySet[ComplianceResult]
     return visible_to(queryset, user, provider_path="service_level__contract__provider")
 
 
+#: The fields of a service level, its contract, provider and process that sla-status shows.
+SLA_STATUS_FIELDS = (
+    "name",
+    "metric",
+    "parameters",
+    "expected_level",
+    "minimum_level",
+    "contract__reference",
+    "contract__currency",
+    "contract__provider__name",
+    "process__name",
+)
+
+#: The fields of a result that ``with_period_results`` loads (what sla-status shows of it).
+PERIOD_RESULT_FIELDS = (
+    "service_level_id",
+    "period",
+    "period_closed",
+    "actual",
+    "status",
+    "credit_amount",
+    "earned_back",
+    "chronic",
+    "discrepancy",
+    "claimed_value",
+)
+
+
 def with_period_results(
     service_levels: QuerySet[ServiceLevel], *, period_from: dt.date | None = None, period_to: dt.date | None = None
 ) -> QuerySet[ServiceLevel]:
@@ -48,9 +76,14 @@ def with_period_results(
         in_period = _in_windows(default_windows(contract_ids=service_levels.values("contract")))
     results = ComplianceResult.objects.filter(in_period).order_by("-period")
     latest_status = Subquery(results.filter(service_level=OuterRef("pk")).values("status")[:1])
-    return service_levels.annotate(
-        latest_status=Coalesce(latest_status, Value(ComplianceStatus.NO_DATA))
-    ).prefetch_related(Prefetch("results", queryset=results, to_attr="recent_results"))
+    # Only what the status and its trend show: not the JSON breakdowns and timestamps of
+    # every result of the period (decoding those was most of a page's time).
+    shown = results.only(*PERIOD_RESULT_FIELDS)
+    return (
+        service_levels.only(*SLA_STATUS_FIELDS)
+        .annotate(latest_status=Coalesce(latest_status, Value(ComplianceStatus.NO_DATA)))
+        .prefetch_related(Prefetch("results", queryset=shown, to_attr="recent_results"))
+    )
 
 
 def default_windows(

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from contracts.charges import ChargesUnavailable, PricingTerms, period_charges
 from contracts.models import Contract, Invoice
+from core import versions
 from core.catalogue import CATALOGUE
 from core.months import Period, add_months, local_period, month_end, month_start
 from core.tasks import enqueue_on_commit
@@ -116,11 +117,42 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
                 "computed_at": now,
             },
         )
-        result.reports.set([r for r in reports if r.process_id == sla.process_id])
         results.append(result)
+    _link_reports(results, reports)
     statement = _apply_credits(contract, month, results, values, claims, now, closed=closed)
+    # Last, so the version row is locked for as short a time as possible (core.versions).
+    versions.bump(f"contract:{contract.pk}")
     compliance_recomputed.send(sender=ComplianceResult, contract_id=contract.pk, months=[month])
     return statement
+
+
+def _link_reports(results: list[ComplianceResult], reports: list[VendorReport]) -> None:
+    """Each result's evidence: the month's completed reports of its process.
+
+    What ``result.reports.set(...)`` per result did, in one read and at most two writes for
+    the month (per result it cost a read and a write each: most of a month's queries).
+    """
+    through = ComplianceResult.reports.through
+    wanted = {
+        (result.pk, report.pk)
+        for result in results
+        for report in reports
+        if report.process_id == result.service_level.process_id
+    }
+    existing = set(
+        through.objects.filter(complianceresult_id__in=[r.pk for r in results]).values_list(
+            "complianceresult_id", "vendorreport_id"
+        )
+    )
+    stale = existing - wanted
+    if stale:
+        for result_id in {result_id for result_id, _ in stale}:
+            through.objects.filter(
+                complianceresult_id=result_id,
+                vendorreport_id__in=[report_id for r_id, report_id in stale if r_id == result_id],
+            ).delete()
+    links = [through(complianceresult_id=result, vendorreport_id=report) for result, report in wanted - existing]
+    through.objects.bulk_create(links)
 
 
 def _measure(contract: Contract, service_levels: list[ServiceLevel], period: Period) -> dict[str, MetricValue]:
@@ -231,7 +263,10 @@ def _apply_credits(
         if not result.credit_amount or not contract.earn_back:
             result.earned_back = None
         result.chronic = chronic.get(result.service_level_id, False)
-        result.save(update_fields=["credit_amount", "credit_trigger", "credit_breakdown", "chronic", "earned_back"])
+    # One UPDATE for the month's results (nothing listens to their saves).
+    ComplianceResult.objects.bulk_update(
+        results, ["credit_amount", "credit_trigger", "credit_breakdown", "chronic", "earned_back"]
+    )
     CreditStatement.objects.filter(contract=contract, period=month).delete()
     statement.save()
     if contract.earn_back:
@@ -444,8 +479,12 @@ def _delete_after_term(contract: Contract) -> None:
     (``contracts.lifecycle``), so each term keeps its own results. The data migration cleared
     what lay before the start once.
     """
-    ComplianceResult.objects.filter(service_level__contract=contract, period__gt=contract.end_date).delete()
-    CreditStatement.objects.filter(contract=contract, period__gt=contract.end_date).delete()
+    deleted, _ = ComplianceResult.objects.filter(
+        service_level__contract=contract, period__gt=contract.end_date
+    ).delete()
+    deleted_statements, _ = CreditStatement.objects.filter(contract=contract, period__gt=contract.end_date).delete()
+    if deleted or deleted_statements:
+        versions.bump(f"contract:{contract.pk}")
 
 
 def _new_run(

@@ -96,7 +96,7 @@ def test_seed_demo_shows_savings_deadlines_an_invoice_gap_and_a_second_currency(
     today = dt.date.today()
     this_month = today.replace(day=1)
     demo = {c.reference: c for c in Contract.objects.filter(reference__startswith="MSA-2025-")}
-    assert len(demo) == 10
+    assert len(demo) == 15
 
     # Savings for every contract, every month of its term stored (months before the reports: no data).
     closed = SavingsResult.objects.filter(period__lt=this_month, status="ok")
@@ -156,3 +156,37 @@ def test_seed_demo_shows_savings_deadlines_an_invoice_gap_and_a_second_currency(
         assert result.reporting_currency == "USD"
         assert Decimal(result.rates["EUR"]) == rates[result.period]
         assert result.savings is not None and result.savings > 0
+
+
+def test_seed_demo_gives_every_category_two_providers_and_a_year_of_scorecards_in_every_standing():
+    """Issue #11: at least two providers per category the demo uses, 12 months of scorecards,
+    and the latest closed month with a provider in each standing (strategic, preferred, watch, exit)."""
+    from scorecards.models import ManualRating, Scorecard
+
+    call_command("seed_demo", "--rows", "150", verbosity=0)
+    providers_by_category: dict[str, set[int]] = {}
+    for code, provider in Contract.objects.values_list("processes__category__code", "provider"):
+        providers_by_category.setdefault(code, set()).add(provider)
+    assert len(providers_by_category) == 10  # every service category
+    assert all(len(providers) >= 2 for providers in providers_by_category.values()), providers_by_category
+
+    last_month = add_months(dt.date.today().replace(day=1), -1)
+    standings = dict(
+        Scorecard.objects.filter(period=last_month, score__isnull=False).values_list("provider__name", "standing")
+    )
+    assert {"strategic", "preferred", "watch", "exit"} <= set(standings.values()), standings
+    assert standings["Harbor Knowledge Process"] == "exit"
+    for provider in Provider.objects.all():
+        scored = Scorecard.objects.filter(provider=provider, score__isnull=False, period__lte=last_month)
+        assert scored.filter(period__gt=add_months(last_month, -12)).count() == 12, provider.name
+    # Two reviewers' ratings, which the scorecards' manual criteria combine.
+    assert set(ManualRating.objects.values_list("reviewer__username", flat=True)) == {"procurement", "reviewer"}
+    # The procurement story: the watch provider's latest month reviewed and approved with an
+    # improvement plan that is still open.
+    from scorecards.models import ImprovementPlan, ScorecardReview
+
+    review = ScorecardReview.objects.get(provider__name="Baltic Insight Labs", period=last_month)
+    assert (review.status, review.decision) == ("approved", "improvement_plan")
+    assert standings["Baltic Insight Labs"] == "watch"
+    plan = ImprovementPlan.objects.get(review=review)
+    assert plan.status == "open" and plan.actions.count() >= 1

@@ -1,7 +1,8 @@
 """API representations of service levels and the metric catalogue."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -63,6 +64,29 @@ class MetricSerializer(serializers.Serializer):
     parameters = MetricParameterSerializer(many=True)
 
 
+_DATETIME = serializers.DateTimeField()  # its to_representation needs no binding: the API's datetime format
+
+
+def _datetime(value: Any) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _detail_url_template(serializer: serializers.Serializer, view_name: str) -> str:
+    """The absolute detail URL with ``{pk}`` in place of the id, built once per page (not once per row)."""
+    cached = serializer.context.get(f"_url_template:{view_name}")
+    if cached is None:
+        path = reverse(view_name, kwargs={"pk": 0}).removesuffix("0/")
+        request = serializer.context.get("request")
+        cached = (request.build_absolute_uri(path) if request is not None else path) + "{pk}/"
+        if request is not None:
+            cast(dict, serializer.context)[f"_url_template:{view_name}"] = cached
+    return cached
+
+
 def _breakdown() -> serializers.DictField:
     return serializers.DictField(
         child=serializers.CharField(), read_only=True, help_text="Named amounts and inputs, as strings."
@@ -115,6 +139,50 @@ class ComplianceResultSerializer(ApiModelSerializer):
         ]
         read_only_fields = fields
         money_fields = ["credit_amount"]
+
+    def to_representation(self, result: ComplianceResult) -> dict[str, Any]:
+        """The fields above, written out: the same JSON as the declared fields give, at a fraction of the cost.
+
+        A page of 50 results went through ~30 field objects each (47 % of a request's time);
+        ``tests/compliance/test_fast_representation.py`` holds this equal to the generic
+        ``ModelSerializer.to_representation`` for every field.
+        """
+        sla = result.service_level
+        contract = sla.contract
+        breakdown = result.credit_breakdown
+        return {
+            "id": result.pk,
+            "url": _detail_url_template(self, "api:complianceresult-detail").format(pk=result.pk),
+            "service_level": result.service_level_id,
+            "service_level_name": str(sla.display_name),
+            "contract": str(contract.reference),
+            "provider": str(contract.provider.name),
+            "metric": str(sla.metric),
+            "unit": str(sla.metric_info.unit),
+            "period": result.period.isoformat(),
+            "period_closed": _bool(result.period_closed),
+            "actual": as_measure(result.actual),
+            "sample_size": result.sample_size,
+            "numerator": as_measure(result.numerator),
+            "denominator": as_measure(result.denominator),
+            "source": result.source,
+            "expected_level": as_measure(result.expected_level),
+            "minimum_level": as_measure(result.minimum_level),
+            "parameters": result.parameters,
+            "status": result.status,
+            "claimed_value": as_measure(result.claimed_value),
+            "discrepancy": _bool(result.discrepancy),
+            "credit_amount": as_money(result.credit_amount),
+            "currency": str(contract.currency),
+            "credit_trigger": result.credit_trigger,
+            "credit_breakdown": None
+            if breakdown is None
+            else {str(key): None if value is None else str(value) for key, value in breakdown.items()},
+            "earned_back": _bool(result.earned_back),
+            "credit_owed": as_money(result.credit_owed),
+            "chronic": _bool(result.chronic),
+            "computed_at": _datetime(result.computed_at),
+        }
 
 
 class TrendPointSerializer(serializers.Serializer):
@@ -170,6 +238,41 @@ class SlaStatusSerializer(serializers.ModelSerializer):
             "discrepancy",
             "trend",
         ]
+
+    def to_representation(self, sla: ServiceLevel) -> dict[str, Any]:
+        """The fields above, written out (the ``get_*`` methods stay for the schema and as the reference).
+
+        ``tests/compliance/test_fast_representation.py`` holds this equal to the generic
+        ``ModelSerializer.to_representation``.
+        """
+        results = getattr(sla, "recent_results", [])
+        latest = results[0] if results else None
+        contract = sla.contract
+        return {
+            "id": sla.pk,
+            "name": str(sla.display_name),
+            "contract": str(contract.reference),
+            "provider": str(contract.provider.name),
+            "process": str(sla.process.name),
+            "metric": str(sla.metric),
+            "unit": str(sla.metric_info.unit),
+            "target": as_measure(sla.expected_level),
+            "minimum": as_measure(sla.minimum_level),
+            "period": latest.period.isoformat() if latest else None,
+            "period_closed": latest.period_closed if latest else None,
+            "actual": as_measure(latest.actual) if latest else None,
+            "status": latest.status if latest else "no_data",
+            "credit": as_money(latest.credit_owed if latest else 0),
+            "currency": str(contract.currency),
+            "chronic": bool(latest and latest.chronic),
+            "discrepancy": {"claimed": as_measure(latest.claimed_value), "computed": as_measure(latest.actual)}
+            if latest and latest.discrepancy
+            else None,
+            "trend": [
+                {"period": point.period.isoformat(), "actual": as_measure(point.actual), "status": str(point.status)}
+                for point in reversed(results)
+            ],
+        }
 
     def _latest(self, sla: ServiceLevel):
         results = getattr(sla, "recent_results", [])

@@ -1,7 +1,7 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from contracts.filtersets import CONTRACT_KEYS
 from contracts.selectors import contract_list
+from core.api.conditional import VersionedListMixin, conditional_list_schema
 from core.api.exceptions import ErrorResponseSerializer as ErrorResponse
 from core.api.lookups import get_by_key_or_404
 from core.api.views import SelectorModelViewSet, StrictQueryParamsMixin
@@ -38,8 +39,13 @@ class MetricViewSet(StrictQueryParamsMixin, viewsets.ViewSet):
         return Response(serializers.MetricSerializer(METRICS, many=True).data)
 
 
-class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
-    """Compliance results: one per service level and month."""
+@extend_schema_view(list=extend_schema(**conditional_list_schema(serializers.ComplianceResultSerializer(many=True))))
+class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet):
+    """Compliance results: one per service level and month.
+
+    The list answers conditional requests: send the `ETag` of an earlier answer in
+    `If-None-Match` and get `304 Not Modified` while nothing it shows has changed.
+    """
 
     queryset = ComplianceResult.objects.none()
     serializer_class = serializers.ComplianceResultSerializer
@@ -47,16 +53,34 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["period", "status", "actual", "credit_amount"]
 
     def get_queryset(self):
-        return selectors.compliance_list(user=self.request.user)
+        # Only what the representation shows of the service level, contract, provider and
+        # process (not their every column and JSON field, 50 times a page).
+        result_fields = [field.name for field in ComplianceResult._meta.concrete_fields]
+        return selectors.compliance_list(user=self.request.user).only(
+            *result_fields,
+            "service_level__name",
+            "service_level__metric",
+            "service_level__parameters",
+            "service_level__contract__reference",
+            "service_level__contract__currency",
+            "service_level__contract__provider__name",
+            "service_level__process__name",
+        )
 
 
-class SlaStatusViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(**conditional_list_schema(serializers.SlaStatusSerializer(many=True))))
+class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Each service level's latest month in the period: target, minimum, actual, status, credit, and the trend.
 
     The period is ``period_from``…``period_to``; without them, each contract's last 12 months
     of its term that have data (a contract that ended in 1999 shows 1999).
+
+    Answers conditional requests: send the `ETag` of an earlier answer in `If-None-Match`
+    and get `304 Not Modified` while nothing it shows has changed (a recomputation, an edit
+    of a service level, contract, provider or process changes it).
     """
 
+    follows_clock = True  # the default window ends at the current month
     queryset = ServiceLevel.objects.none()
     serializer_class = serializers.SlaStatusSerializer
     filterset_class = filtersets.SlaStatusFilterSet  # adds the period and its results

@@ -1,0 +1,260 @@
+"""Polled lists: ETag and 304, the page cache keyed by the data version, constant query counts.
+
+``/api/v1/sla-status/`` and ``/api/v1/compliance/`` answer ``If-None-Match`` with 304 while
+nothing they show has changed, keep their rendered pages per data version (``core.versions``)
+and user, and never answer from the cache after a change, nor from another user's page, nor
+with a 500 when the cache is down. The browser lists with filters cost the same number of
+queries whatever the number of service levels.
+"""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, reset_queries
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework import serializers as drf_serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from core import roles, versions
+from slas.api.serializers import ComplianceResultSerializer, SlaStatusSerializer
+from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
+from slas.selectors import compliance_list, service_level_list, with_period_results
+from tests.factories import ContractFactory, ProviderFactory, ServiceLevelFactory, UserFactory
+from vendors.models import Provider
+
+pytestmark = pytest.mark.django_db
+
+SLA_STATUS = "/api/v1/sla-status/?page_size=50"
+COMPLIANCE = "/api/v1/compliance/?page_size=50"
+MONTHS = [dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+# A cache nobody listens on: every read and write fails at once.
+CACHE_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def _captured() -> CaptureQueriesContext:
+    """Queries of the next block; the log is emptied first (it holds at most 9,000, then counts go wrong)."""
+    reset_queries()
+    return CaptureQueriesContext(connection)
+
+
+def add_service_levels(count: int, *, provider=None) -> list[ServiceLevel]:
+    """``count`` service levels on one contract, each with three months of results of every kind."""
+    contract = ContractFactory(**({"provider": provider} if provider else {}))
+    created = []
+    for n in range(count):
+        sla = ServiceLevelFactory(contract=contract, name=f"SLA {n}" if n % 2 else "")
+        for i, month in enumerate(MONTHS):
+            ComplianceResult.objects.create(
+                service_level=sla,
+                period=month,
+                period_closed=i < 2,
+                actual=52.08333 + n,
+                sample_size=120,
+                numerator=62.5,
+                denominator=120.0,
+                expected_level=sla.expected_level,
+                minimum_level=sla.minimum_level,
+                parameters=sla.parameters,
+                status=[ComplianceStatus.MET, ComplianceStatus.BREACHED, ComplianceStatus.AT_RISK][(n + i) % 3],
+                claimed_value=61.0 if n % 3 == 0 else None,
+                discrepancy=n % 3 == 0,
+                credit_amount=Decimal("1234.5") if i == 1 else Decimal("0"),
+                credit_trigger="breach" if i == 1 else "",
+                credit_breakdown={"at_risk_amount": "1000.00", "share": 0.2, "none": None} if i == 1 else {},
+                earned_back=(n % 2 == 0) if i == 1 else None,
+                chronic=n % 4 == 0,
+                computed_at=timezone.now(),
+            )
+        created.append(sla)
+    return created
+
+
+def test_fast_representation_equals_the_declared_fields(viewer_user):
+    """The hand-written ``to_representation`` gives exactly what the declared fields give."""
+    add_service_levels(4)
+    request = Request(APIRequestFactory().get("/api/v1/compliance/"))
+    results = list(compliance_list(user=viewer_user))
+    assert results
+    for result in results:
+        serializer = ComplianceResultSerializer(result, context={"request": request})
+        generic = drf_serializers.ModelSerializer.to_representation(serializer, result)
+        assert json.dumps(serializer.to_representation(result)) == json.dumps(generic)
+    for sla in with_period_results(service_level_list(user=viewer_user)):
+        serializer = SlaStatusSerializer(sla)
+        generic = drf_serializers.ModelSerializer.to_representation(serializer, sla)
+        assert json.dumps(serializer.to_representation(sla)) == json.dumps(generic)
+
+
+@pytest.mark.parametrize("url", [SLA_STATUS, COMPLIANCE])
+def test_etag_and_304_until_a_change(url, viewer_api):
+    (sla,) = add_service_levels(1)
+    first = viewer_api.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"')
+    assert first["Cache-Control"] == "private, no-cache"
+    assert "Authorization" in first["Vary"]
+    again = viewer_api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert viewer_api.get(url, HTTP_IF_NONE_MATCH=f'"other", {etag.removeprefix("W/")}').status_code == 304
+    assert viewer_api.get(url, HTTP_IF_NONE_MATCH='W/"other"').status_code == 200
+
+    sla.contract.provider.name = "Renamed Provider"
+    sla.contract.provider.save()  # an edit of what the list shows bumps the version
+    changed = viewer_api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["results"][0]["provider"] == "Renamed Provider"
+
+
+def test_a_recomputation_changes_the_etag_and_the_answer(viewer_api):
+    from slas import services
+
+    (sla,) = add_service_levels(1)
+    before = viewer_api.get(SLA_STATUS)
+    services.recompute_compliance(contract=sla.contract, month=MONTHS[-1], now=dt.datetime(2026, 11, 15, tzinfo=dt.UTC))
+    after = viewer_api.get(SLA_STATUS, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert ComplianceResult.objects.get(service_level=sla, period=MONTHS[-1]).status == "no_data"
+    assert before.json()["results"][0]["period"] == "2026-10-01"
+    # October has no data now: the default window ends in September, the latest month shown.
+    assert after.json()["results"][0]["period"] == "2026-09-01"
+
+
+def test_a_cached_page_costs_one_query_and_the_cold_page_a_constant_number(viewer_api, django_assert_num_queries):
+    """Cached: the token lookup (with the version) only. Cold: the same count for 2 or 6 service levels."""
+    add_service_levels(2)
+    for url in (SLA_STATUS, COMPLIANCE):
+        viewer_api.get(url)
+        with django_assert_num_queries(1):
+            assert viewer_api.get(url).status_code == 200
+        etag = viewer_api.get(url)["ETag"]
+        with django_assert_num_queries(1):
+            assert viewer_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with override_settings(API_CACHE_PAGES=False):
+        counts = {}
+        for extra in (0, 4):
+            add_service_levels(extra)
+            for url in (SLA_STATUS, COMPLIANCE):
+                viewer_api.get(url)  # the permission set is cached after the change
+                with _captured() as queries:
+                    body = viewer_api.get(url).json()
+                counts[(url, extra)] = len(queries)
+                assert len(queries) >= 3  # the token (with the version), the count, the page (and more for sla-status)
+                assert body["count"] == (2 + extra) * (1 if url == SLA_STATUS else 3)
+        assert counts[(SLA_STATUS, 0)] == counts[(SLA_STATUS, 4)]
+        assert counts[(COMPLIANCE, 0)] == counts[(COMPLIANCE, 4)]
+
+
+def test_one_users_cached_page_never_answers_another(viewer_api, ops_api):
+    add_service_levels(1)
+    viewer_page = viewer_api.get(COMPLIANCE)
+    ops_page = ops_api.get(COMPLIANCE)
+    assert ops_page.status_code == 200
+    assert ops_page["ETag"] != viewer_page["ETag"]  # the key holds the user
+    assert ops_api.get(COMPLIANCE, HTTP_IF_NONE_MATCH=viewer_page["ETag"]).status_code == 200
+    # A user without a role is refused before any cache is looked at.
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    nobody = UserFactory(username="no-role")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nobody).key}")
+    assert client.get(COMPLIANCE, HTTP_IF_NONE_MATCH=viewer_page["ETag"]).status_code == 403
+    assert client.get(COMPLIANCE).status_code == 403
+
+
+def test_losing_a_role_is_refused_on_the_next_request(viewer_user, viewer_api):
+    """Permissions are cached per data version: a role removed bumps it."""
+    assert viewer_api.get(COMPLIANCE).status_code == 200
+    viewer_user.groups.remove(Group.objects.get(name=roles.VIEWER))
+    assert viewer_api.get(COMPLIANCE).status_code == 403
+
+
+def test_a_cache_outage_gives_uncached_answers_never_errors_nor_stale(viewer_api):
+    (sla,) = add_service_levels(1)
+    with override_settings(CACHES=CACHE_DOWN):
+        first = viewer_api.get(SLA_STATUS)
+        assert first.status_code == 200 and first.json()["count"] == 1
+        assert viewer_api.get(SLA_STATUS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        sla.name = "Renamed while the cache is down"
+        sla.save()
+        changed = viewer_api.get(SLA_STATUS, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert changed.status_code == 200 and changed.json()["results"][0]["name"] == sla.name
+        assert viewer_api.get("/").status_code in (200, 302, 403)  # no 500 anywhere
+    # Back up: the change is there, not the page cached before it.
+    assert viewer_api.get(SLA_STATUS).json()["results"][0]["name"] == "Renamed while the cache is down"
+
+
+def test_a_rolled_back_change_leaves_the_version():
+    before = versions.current()
+    with pytest.raises(RuntimeError), connection.cursor():
+        from django.db import transaction
+
+        with transaction.atomic():
+            ProviderFactory()
+            assert versions.current() > before
+            raise RuntimeError
+    assert versions.current() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/compliance/", "/service-levels/", "/contracts/"],
+)
+def test_list_pages_with_filters_cost_the_same_queries_for_n_and_3n_service_levels(path, client, viewer_user):
+    client.force_login(viewer_user)
+    add_service_levels(3)
+    client.get(path)
+    with _captured() as few:
+        assert client.get(path).status_code == 200
+    add_service_levels(6, provider=Provider.objects.first())
+    client.get(path)
+    with _captured() as many:
+        assert client.get(path).status_code == 200
+    assert len(few) > 3  # the page's own queries, not only the session's
+    assert len(few) == len(many), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_the_dashboard_shows_a_change_at_once(client, viewer_user, django_assert_max_num_queries):
+    """Its body is cached per data version: a new provider bumps it and the count follows."""
+    client.force_login(viewer_user)
+    ProviderFactory()
+    client.get("/")
+    client.get("/")  # the first request set the CSRF cookie, which the cached body's forms depend on
+    with django_assert_max_num_queries(2):  # the session and its user (with the version): the body is cached
+        client.get("/")
+    count = Provider.objects.count()
+    ProviderFactory()
+    page = client.get("/").content.decode()
+    assert f'<div class="display-6">{count + 1}</div><div class="text-body-secondary">providers' in page
+
+
+def test_the_benchmark_hooks_exist_only_in_its_own_settings(viewer_api, django_assert_num_queries):
+    """``/bench/trivial/`` and the cache-bypass header belong to ``bpo_portal.settings_bench`` alone."""
+    assert viewer_api.get("/bench/trivial/").status_code == 404
+    add_service_levels(1)
+    viewer_api.get(SLA_STATUS)
+    with django_assert_num_queries(1):  # still the cached page: the header means nothing here
+        assert viewer_api.get(SLA_STATUS, HTTP_X_BENCH_COLD="1").status_code == 200
+
+
+def test_the_benchmark_fills_a_page_of_fifty():
+    from overview.management.commands.bench_api import top_up_portfolio
+
+    add_service_levels(3)
+    before = versions.current()
+    assert top_up_portfolio(minimum=60) > 0
+    assert ServiceLevel.objects.count() >= 60
+    assert ComplianceResult.objects.filter(service_level__contract__reference__startswith="BENCH-API-").exists()
+    assert versions.current() > before
