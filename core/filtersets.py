@@ -58,6 +58,35 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
+class YesNoField(forms.NullBooleanField):
+    """``true``/``false`` (also ``1``/``0``, ``yes``/``no``), or empty for "any"; anything else is invalid.
+
+    django-filter's ``BooleanFilter`` reads its value through ``NullBooleanSelect``, which turns
+    any word it does not know into "unknown", so ``?scored=maybe`` silently filtered nothing.
+    """
+
+    widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+    WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None is "any"
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.WORDS[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(
+                "“%(value)s” is not a yes/no value; use true or false.", code="invalid", params={"value": value}
+            ) from None
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (400 in the API), unlike ``BooleanFilter``."""
+
+    field_class = YesNoField
+
+
 class _KeyedChoiceMixin:
     """Resolves each value as the object's id or one of its ``keys`` (case-insensitive).
 

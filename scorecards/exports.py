@@ -50,6 +50,12 @@ def _rank(card: Scorecard) -> Any:
     return getattr(card, "rank", None)
 
 
+def _rank_text(card: Scorecard, rank: Any) -> str:
+    """The rank as the pages say it, "2 of 5 in Customer support & call centre" (a bare "2" says little)."""
+    text = f"{rank} of {card.rank_of}" if card.rank_of else str(rank)
+    return f"{text} in {card.category.name}" if card.category is not None else text
+
+
 def scorecard_pdf(card: Scorecard) -> bytes:
     """One A4 page: who, which month, the score and standing (and rank), every criterion with its
     weight and points, what was left out, the template version, and where the review stands."""
@@ -72,7 +78,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     ]
     rank = _rank(card)
     if rank is not None:
-        facts.append(("Rank", str(rank)))
+        facts.append(("Rank", _rank_text(card, rank)))
     facts.append(("Template", f"{version.template.name} v{version.number}"))
     if review is not None:
         facts.append(("Review", review.get_status_display()))
@@ -115,17 +121,19 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     left_out_names = [str(r.get("name", r.get("code"))) for r in rows if r.get("left_out")]
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(
-        0,
-        6,
-        _latin(
-            "Left out for lack of data: " + ", ".join(left_out_names) + " (their weight is spread over the others)."
-            if left_out_names
-            else "No criterion was left out."
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    # The stored note already says what was left out when something was: say it once.
+    if not (card.note or "").startswith("Left out for lack of data"):
+        pdf.multi_cell(
+            0,
+            6,
+            _latin(
+                "Left out for lack of data: " + ", ".join(left_out_names) + " (their weight is spread over the others)."
+                if left_out_names
+                else "No criterion was left out."
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     if card.note:
         pdf.multi_cell(0, 6, _latin(card.note[:400]), new_x="LMARGIN", new_y="NEXT")
 

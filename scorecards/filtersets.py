@@ -10,7 +10,7 @@ import django_filters
 from django.contrib.auth.models import User
 
 from contracts.models import ServiceCategory
-from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm
+from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm, YesNoFilter
 from scorecards.models import ManualRating, Scorecard
 from vendors.filtersets import provider_filter
 
@@ -25,19 +25,22 @@ class ScorecardFilterSet(django_filters.FilterSet):
         help_text="The category's id, code or name: the category the provider is ranked in for the month "
         "(where most of its contracts' processes are).",
     )
+    month = MonthFilter(
+        field_name="period", label="Month (YYYY-MM)", help_text="One month (YYYY-MM), as rows show it in `month`."
+    )
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
     standing = django_filters.CharFilter(
         lookup_expr="iexact", label="Standing", help_text="The standing's name, e.g. strategic, preferred, watch, exit."
     )
-    scored = django_filters.BooleanFilter(
+    scored = YesNoFilter(
         field_name="score", lookup_expr="isnull", exclude=True, label="Has a score (false: months without activity)"
     )
 
     class Meta:
         model = Scorecard
         form = PeriodRangeForm  # period_to before period_from: 400, not an empty list
-        fields = ["provider", "category", "period_from", "period_to", "standing", "scored"]
+        fields = ["provider", "category", "month", "period_from", "period_to", "standing", "scored"]
 
 
 # --- Manual ratings (issue #11) --------------------------------------------------------

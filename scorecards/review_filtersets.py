@@ -40,10 +40,13 @@ class StandingConsequenceFilterSet(django_filters.FilterSet):
     provider = provider_filter()
     kind = django_filters.MultipleChoiceFilter(choices=StandingConsequence.Kind.choices, label="Consequence")
     status = django_filters.MultipleChoiceFilter(choices=StandingConsequence.Status.choices, label="Status")
+    month = MonthFilter(
+        field_name="period", label="Month (YYYY-MM)", help_text="One month (YYYY-MM), as rows show it in `month`."
+    )
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
 
     class Meta:
         model = StandingConsequence
-        fields = ["provider", "kind", "status", "period_from", "period_to"]
+        fields = ["provider", "kind", "status", "month", "period_from", "period_to"]
         form = PeriodRangeForm

@@ -24,7 +24,7 @@ class ReviewStartForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("", "—"), *ScorecardReview.Decision.choices], required=False)
     decision_owner = forms.ModelChoiceField(
-        queryset=_people(), required=False, label="Owner", help_text="Who carries the decision out."
+        queryset=_people(), required=False, label="Decision owner", help_text="Who carries the decision out."
     )
     due_date = forms.DateField(required=False, widget=DateInput(), label="Due date")
 

@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import roles
 from core.months import month_start
@@ -34,6 +35,7 @@ from scorecards.models import (
     ReviewComment,
     Scorecard,
     ScorecardReview,
+    ScorecardTemplateVersion,
     StandingConsequence,
 )
 from vendors.models import Provider
@@ -44,6 +46,8 @@ ConsequenceStatus = StandingConsequence.Status
 
 # django-simple-history keeps a change reason in 100 characters.
 REASON_LENGTH = 100
+# Rows per INSERT/UPDATE when consequences are written in bulk.
+BULK_BATCH = 1000
 
 
 def _audited_save(obj: models.Model, *, user: Any, reason: str = "", fields: Sequence[str] | None = None) -> None:
@@ -295,42 +299,128 @@ def propose_consequences(cards: Iterable[Scorecard]) -> list[StandingConsequence
     nothing). Idempotent: one consequence per provider, month and kind; a pending one follows
     the latest scorecard, and one whose month no longer carries it (the score moved up) is
     withdrawn. A confirmed, dismissed or lifted one is a reviewer's decision and stays.
+
+    Set-based, because the bulk recomputation hands over thousands of cards at once: the
+    versions' bands are read in one query (not a template per card), the existing consequences
+    of the cards' provider-months in another, and the new, changed and withdrawn ones are
+    written in bulk, each with its history row (``bulk_create_with_history``,
+    ``bulk_update_with_history``; the withdrawals' deletion rows written beside the delete).
     """
-    cards = [c for c in cards if c.template_version.template.is_default]
-    if not cards:
+    latest: dict[tuple[int, dt.date], Scorecard] = {}
+    for card in cards:
+        latest[(card.provider_id, card.period)] = card  # a later card of the same month wins
+    if not latest:
         return []
-    keys = {(c.provider_id, c.period) for c in cards}
-    pending = {
+    versions = _default_template_bands(latest.values())
+    latest = {key: card for key, card in latest.items() if card.template_version_id in versions}
+    if not latest:
+        return []
+    existing: dict[tuple[int, dt.date, str], StandingConsequence] = {
         (c.provider_id, c.period, c.kind): c
         for c in StandingConsequence.objects.filter(
-            provider_id__in={p for p, _ in keys}, period__in={m for _, m in keys}
+            provider_id__in={p for p, _ in latest}, period__in={m for _, m in latest}
         )
+        if (c.provider_id, c.period) in latest
     }
-    proposed: list[StandingConsequence] = []
-    for card in cards:
-        wanted = band_consequence(card.template_version.bands, card.standing) if card.score is not None else ""
+    now = timezone.now()
+    to_create: list[StandingConsequence] = []
+    to_update: list[StandingConsequence] = []
+    to_withdraw: list[StandingConsequence] = []
+    for (provider_id, period), card in latest.items():
+        bands = versions[card.template_version_id]
+        wanted = band_consequence(bands, card.standing) if card.score is not None else ""
         for kind in Kind.values:
-            existing = pending.get((card.provider_id, card.period, kind))
+            found = existing.get((provider_id, period, kind))
             if kind != wanted:
-                if existing is not None and existing.status == ConsequenceStatus.PENDING:
-                    existing.delete()  # withdrawn: the month's standing no longer carries it
+                if found is not None and found.status == ConsequenceStatus.PENDING:
+                    to_withdraw.append(found)  # the month's standing no longer carries it
                 continue
-            if existing is None:
-                existing = StandingConsequence.objects.create(
-                    provider_id=card.provider_id,
-                    period=card.period,
-                    scorecard=card,
-                    kind=kind,
-                    standing=card.standing,
-                    score=card.score,
+            if found is None:
+                to_create.append(
+                    StandingConsequence(
+                        provider_id=provider_id,
+                        period=period,
+                        scorecard=card,
+                        kind=kind,
+                        standing=card.standing,
+                        score=card.score,
+                    )
                 )
-                proposed.append(existing)
-            elif existing.status == ConsequenceStatus.PENDING and (
-                existing.standing != card.standing or existing.score != card.score or existing.scorecard_id != card.pk
+            elif found.status == ConsequenceStatus.PENDING and (
+                found.standing != card.standing or found.score != card.score or found.scorecard_id != card.pk
             ):
-                existing.standing, existing.score, existing.scorecard = card.standing, card.score, card
-                existing.save(update_fields=["standing", "score", "scorecard", "updated_at"])
-    return proposed
+                found.standing, found.score, found.scorecard_id = card.standing, card.score, card.pk
+                found.updated_at = now
+                to_update.append(found)
+    if to_withdraw:
+        _withdraw(to_withdraw, now=now)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            StandingConsequence,
+            ["standing", "score", "scorecard", "updated_at"],
+            batch_size=BULK_BATCH,
+            default_change_reason="Follows the recomputed scorecard",
+            default_date=now,
+        )
+    if not to_create:
+        return []
+    return bulk_create_with_history(
+        to_create,
+        StandingConsequence,
+        batch_size=BULK_BATCH,
+        default_change_reason="Proposed by the scorecard's standing band",
+        default_date=now,
+    )
+
+
+def _default_template_bands(cards: Iterable[Scorecard]) -> dict[int, Any]:
+    """Bands of the cards' versions that belong to the default template, by version id.
+
+    A version the caller already holds with its template (the recomputation hands every card
+    the version it scored with) costs nothing; the others are read in one query.
+    """
+    bands: dict[int, Any] = {}
+    seen: set[int] = set()
+    unread: set[int] = set()
+    for card in cards:
+        if card.template_version_id in seen:
+            continue
+        seen.add(card.template_version_id)
+        version = card.template_version if Scorecard.template_version.is_cached(card) else None
+        if version is not None and ScorecardTemplateVersion.template.is_cached(version):
+            if version.template.is_default:
+                bands[version.pk] = version.bands
+        else:
+            unread.add(card.template_version_id)
+    if unread:
+        read = ScorecardTemplateVersion.objects.filter(pk__in=unread, template__is_default=True)
+        bands.update(read.values_list("pk", "bands"))
+    return bands
+
+
+def _withdraw(consequences: list[StandingConsequence], *, now: dt.datetime) -> None:
+    """Delete pending consequences in one statement, with the deletion rows their history keeps.
+
+    ``QuerySet.delete()`` would send simple_history's ``post_delete`` per row (an insert each),
+    so the history rows are written in bulk here and the rows removed without signals;
+    nothing points at a consequence, so there is nothing to cascade.
+    """
+    history = StandingConsequence.history.model
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=now,
+                history_type="-",
+                history_change_reason="Withdrawn: the month's standing no longer carries it",
+                history_user=history.get_default_history_user(c),
+                **{field.attname: getattr(c, field.attname) for field in history.tracked_fields},
+            )
+            for c in consequences
+        ],
+        batch_size=BULK_BATCH,
+    )
+    StandingConsequence.objects.filter(pk__in=[c.pk for c in consequences])._raw_delete(StandingConsequence.objects.db)
 
 
 def _check_status(consequence: StandingConsequence, wanted: str, verb: str) -> None:

@@ -1,16 +1,17 @@
 """Sortable tables of the review workflow: reviews and standing consequences."""
 
 import django_tables2 as tables
+from django.urls import reverse
 
-from core.tables import NumberColumn
 from scorecards.models import ScorecardReview, StandingConsequence
+from scorecards.tables import ScoreColumn
 
 
 class ScorecardReviewTable(tables.Table):
     review = tables.Column(accessor="pk", verbose_name="Review", linkify=lambda record: record.get_absolute_url())
     provider = tables.Column(linkify=True)
     period = tables.DateColumn(format="Y-m", verbose_name="Month")
-    score = NumberColumn(accessor="scorecard__score", verbose_name="Score", orderable=False)
+    score = ScoreColumn(accessor="scorecard__score", verbose_name="Score", orderable=False)
     standing = tables.Column(accessor="scorecard__standing", verbose_name="Standing", orderable=False)
     status = tables.Column()
     decision = tables.Column()
@@ -43,9 +44,16 @@ class ScorecardReviewTable(tables.Table):
 class StandingConsequenceTable(tables.Table):
     kind = tables.Column(verbose_name="Consequence")
     provider = tables.Column(linkify=True)
-    period = tables.DateColumn(format="Y-m", verbose_name="Month")
+    # The month opens the scorecard that proposed it (where there still is one).
+    period = tables.DateColumn(
+        format="Y-m",
+        verbose_name="Month",
+        linkify=lambda record: (
+            reverse("scorecards:scorecard", args=[record.scorecard_id]) if record.scorecard_id else None
+        ),
+    )
     standing = tables.Column()
-    score = NumberColumn(verbose_name="Score")
+    score = ScoreColumn(verbose_name="Score")
     status = tables.Column()
     reason = tables.Column(verbose_name="Reason")
     decided_by = tables.Column(verbose_name="By")

@@ -102,7 +102,7 @@ def sla_criterion(levels: Sequence[ServiceLevelInput]) -> CriterionScore | None:
         rows.append(
             {
                 "name": level.name,
-                "actual": level.actual,
+                "actual": round(level.actual, 4),  # a measure, as the API gives measures: 4 decimals
                 "expected_level": level.expected_level,
                 "minimum_level": level.minimum_level,
                 "direction": "higher" if level.higher_is_better else "lower",

@@ -45,7 +45,7 @@ from scorecards.models import (
     ScorecardTemplate,
     ScorecardTemplateVersion,
 )
-from slas.models import ComplianceResult, ComplianceStatus
+from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
 from vendors.certifications import certification_problems, required_certifications
 from vendors.models import Provider
 
@@ -141,9 +141,19 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
         "service_level__name",
         "service_level__metric",
         "service_level__weight",
+        "service_level_id",
+        "service_level__parameters",
     )
+    # A level is named as everywhere else in the portal ("Turnaround within 24 h"), not by the
+    # catalogue's placeholder ("… within H hours"): once per service level, not per month.
+    names: dict[int, str] = {}
     for provider_id, period, *row in levels.order_by("service_level_id").iterator(chunk_size=BATCH):
-        process_id, status, actual, expected, minimum, chronic, discrepancy, name, metric, weight = row
+        process_id, status, actual, expected, minimum, chronic, discrepancy, name, metric, weight, level_id, params = (
+            row
+        )
+        if level_id not in names:
+            names[level_id] = ServiceLevel(name=name, metric=metric, parameters=params).display_name
+        name = names[level_id]
         inputs[provider_id].levels[period].append(
             LevelMonth(
                 process_id,

@@ -83,6 +83,7 @@ class ScorecardListView(ObjectListView):
     selector = staticmethod(selectors.scorecard_list)
     filterset_class = filtersets.ScorecardFilterSet
     table_class = tables.ScorecardTable
+    template_name = "scorecards/scorecard_list.html"  # adds links to the comparison, templates, reviews
 
 
 class ScorecardDetailView(ObjectDetailView):

@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +26,7 @@ from rest_framework.response import Response
 from core.api.exceptions import Conflict, ErrorResponseSerializer
 from core.api.fields import LookupRelatedField, MeasureField
 from core.api.permissions import ModelPermissions
+from core.api.views import StrictQueryParamsMixin
 from core.months import parse_month
 from savings.api.serializers import MonthSerializerField
 from scorecards import exports, filtersets, review_filtersets, review_flow, review_services, selectors
@@ -395,7 +397,7 @@ class ScorecardReviewViewSet(
         return self._transition(request, "approve")
 
 
-class ScorecardReviewsView(generics.GenericAPIView):
+class ScorecardReviewsView(StrictQueryParamsMixin, generics.GenericAPIView):
     """The review of one scorecard's provider and month."""
 
     queryset = Scorecard.objects.none()
@@ -418,7 +420,13 @@ class ScorecardReviewsView(generics.GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         """The review of the scorecard's provider and month (404 while there is none)."""
         card = self._card(pk)
-        review = get_object_or_404(review_list(user=request.user), provider=card.provider_id, period=card.period)
+        review = review_list(user=request.user).filter(provider=card.provider_id, period=card.period).first()
+        if review is None:
+            # Say what is missing and how to start it, not Django's "No ScorecardReview matches …".
+            raise NotFound(
+                f"{card.provider} has no review of {card.period:%Y-%m} yet; a procurement reviewer starts it "
+                "with POST {} to this address."
+            )
         return Response(ScorecardReviewSerializer(review, context={"request": request}).data)
 
     @extend_schema(
@@ -560,7 +568,7 @@ class StandingConsequenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 # --- Downloads -----------------------------------------------------------------------------
 
 
-class ScorecardPdfView(generics.GenericAPIView):
+class ScorecardPdfView(StrictQueryParamsMixin, generics.GenericAPIView):
     """A scorecard as a one-page PDF: provider, month, score, standing, rank, every criterion with its
     weight and points, the criteria left out, the template version, and the review's status and decision."""
 

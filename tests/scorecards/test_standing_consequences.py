@@ -6,12 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core import roles
 from scorecards import review_services
-from scorecards.models import StandingConsequence
+from scorecards.models import Scorecard, ScorecardTemplate, StandingConsequence
 from scorecards.services import default_version, recompute_scorecards
 from tests.factories import ContractFactory, ProcessFactory, ServiceLevelFactory, UserFactory
 from tests.scorecards.test_recompute_scorecards import compliance
@@ -211,3 +213,61 @@ def test_probation_confirmed_and_lifted_on_the_provider(failing_provider):
     review_services.consequence_lift(consequence, user=buyer, reason="Better")
     failing_provider.refresh_from_db()
     assert not failing_provider.on_probation and failing_provider.probation_reason == ""
+
+
+def _failing(name: str, actual: str = "40"):
+    level = ServiceLevelFactory(
+        contract=ContractFactory(provider__name=name), expected_level=Decimal("80"), minimum_level=Decimal("75")
+    )
+    compliance(level, actual=Decimal(actual), status="breached")
+    return level
+
+
+def _propose_from_scratch(provider_ids) -> int:
+    """Queries that proposing costs for the stored cards of ``provider_ids`` (none proposed yet)."""
+    StandingConsequence.objects.all().delete()
+    StandingConsequence.history.all().delete()
+    cards = list(Scorecard.objects.filter(provider_id__in=provider_ids))  # no template read ahead
+    with CaptureQueriesContext(connection) as queries:
+        proposed = review_services.propose_consequences(cards)
+    assert len(proposed) == len(cards)
+    return len(queries.captured_queries)
+
+
+def test_proposing_costs_the_same_queries_for_two_cards_as_for_six(consequences_on_bands):
+    """Set-based: the bands are read once per version, the existing consequences once, the
+    new ones (and their history) inserted in bulk — not a template read and two inserts per card."""
+    providers = [_failing(f"Provider {n}").contract.provider_id for n in range(6)]
+    recompute_scorecards(provider_ids=providers, months=[OCT])
+    assert _propose_from_scratch(providers[:2]) == _propose_from_scratch(providers)
+    assert StandingConsequence.objects.count() == 6
+    history = StandingConsequence.history.all()
+    assert history.count() == 6 and {h.history_type for h in history} == {"+"}  # every proposal audited
+
+
+def test_a_pending_consequence_follows_the_rescored_month_and_its_withdrawal_is_audited(consequences_on_bands):
+    level = _failing("Manila Care")
+    [card] = recompute_scorecards(provider_ids=[level.contract.provider_id], months=[OCT])
+    StandingConsequence.objects.update(score=Decimal("1.00"), standing="watch")  # as an older scoring left it
+    recompute_scorecards(provider_ids=[level.contract.provider_id], months=[OCT])
+    proposed = StandingConsequence.objects.get()
+    assert (proposed.score, proposed.standing, proposed.scorecard_id) == (card.score, "exit", card.pk)
+    assert proposed.history.first().history_type == "~"
+
+    consequences_on_bands.bands = [{**b, "consequence": ""} for b in consequences_on_bands.bands]
+    consequences_on_bands.save()
+    recompute_scorecards(provider_ids=[level.contract.provider_id], months=[OCT])
+    assert not StandingConsequence.objects.exists()
+    assert list(StandingConsequence.history.values_list("history_type", flat=True).order_by("history_id"))[-1] == "-"
+
+
+def test_cards_of_another_template_propose_nothing(consequences_on_bands, failing_provider):
+    other = ScorecardTemplate.objects.create(name="Pilot")
+    version = other.versions.create(number=1, bands=consequences_on_bands.bands)
+    for criterion in consequences_on_bands.criteria.all():
+        criterion.pk = None
+        criterion.version = version
+        criterion.save()
+    [card] = recompute_scorecards(provider_ids=[failing_provider.pk], months=[OCT], version=version)
+    assert card.standing == "exit"
+    assert not StandingConsequence.objects.exists()

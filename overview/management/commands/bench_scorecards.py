@@ -27,6 +27,7 @@ from overview.benchmarks import Figure, write_figures
 from savings.models import SavingsResult
 from scorecards import services
 from scorecards.models import ManualRating, ProcessScorecard, Scorecard, ScorecardRollup, StandingConsequence
+from scorecards.review_services import propose_consequences
 from slas.models import ComplianceResult, ServiceLevel
 from vendors.models import Provider
 
@@ -95,6 +96,19 @@ class Command(BaseCommand):
             f"  {ranked:,} ranked scorecards, {per_process:,} process scorecards, {rollups:,} roll-ups, "
             f"{consequences:,} standing consequences proposed"
         )
+        # The consequences alone, proposed again from none (as the first run did) and then as a
+        # recomputation finds them: the one step that used to write a row (and history) per card.
+        StandingConsequence.history.model.objects.filter(provider_id__in=ids)._raw_delete(connection.alias)
+        StandingConsequence.objects.filter(provider_id__in=ids)._raw_delete(connection.alias)
+        for label in ("from none", "again (nothing changes)"):
+            with transaction.atomic():
+                started = time.perf_counter()
+                proposed = propose_consequences(stored)
+                seconds = time.perf_counter() - started
+            self.stdout.write(
+                f"  propose_consequences {label}: {seconds:.2f} s for {len(stored):,} scorecards "
+                f"({len(proposed):,} proposed)"
+            )
         with CaptureQueriesContext(connection) as one:
             services.recompute_scorecards(provider_ids=[ids[0]], months=[last_month])
         queries = len(one.captured_queries)
