@@ -340,3 +340,23 @@ def test_with_the_cache_down_the_version_comes_from_the_database():
         assert versions.current_cached() == before
         ProviderFactory()  # the bump's delete fails: logged, never an error
         assert versions.current_cached() == versions.current() > before
+
+
+@override_settings(API_CACHE_PAGES=False)
+def test_sla_status_rows_read_as_values_give_the_same_json_as_model_instances(viewer_api, monkeypatch):
+    """``SlaStatusViewSet.paginate_queryset`` reads the trends with ``values()``: byte-for-byte the same page."""
+    from rest_framework.generics import GenericAPIView
+
+    from slas.api.views import SlaStatusViewSet
+
+    add_service_levels(3)
+    urls = [
+        SLA_STATUS,
+        f"{SLA_STATUS}&status=breached",
+        f"{SLA_STATUS}&period_from=2026-09",
+        "/api/v1/sla-status/?page_size=2&page=2",
+    ]
+    light = [viewer_api.get(url).content for url in urls]
+    monkeypatch.setattr(SlaStatusViewSet, "paginate_queryset", GenericAPIView.paginate_queryset)
+    assert [viewer_api.get(url).content for url in urls] == light
+    assert json.loads(light[0])["results"][0]["trend"]  # the trends are there
