@@ -23,8 +23,9 @@ It answers only when all of this holds, and otherwise lets the request through u
   page cached: with ``API_CACHE_PAGES`` off or the cache down, it comes from the view.
 
 Staleness: the version comes from the cache's copy, at most ``versions.VERSION_SECONDS`` (1 s)
-old; a change therefore shows in these answers at most about a second after it commits
-(usually at once: every bump deletes the copy). The key holds the user: no user is answered
+old, reused by each process for ``versions.PROCESS_SECONDS`` (0.1 s); a change therefore shows
+in these answers at most about 1.1 s after it commits (usually within 0.1 s: every bump
+deletes the copy). The key holds the user: no user is answered
 from another's page.
 
 It sits last in ``MIDDLEWARE``: every other middleware (security headers, CSP, frame options)

@@ -329,6 +329,7 @@ def test_the_cached_version_follows_every_bump_and_expires_within_its_bound():
     assert versions.current_cached() == versions.current() > first
     # A delete that never reached the cache: the stale copy is used at most VERSION_SECONDS.
     cache.set(versions._version_cache_key(), first, versions.VERSION_SECONDS)
+    versions._process_copy = None  # and this process's own copy has expired (PROCESS_SECONDS)
     assert versions.current_cached() == first
     key = cache.make_and_validate_key(versions._version_cache_key())
     assert 0 < cache._cache.get_client(key).pttl(key) <= versions.VERSION_SECONDS * 1000  # the default: 1 s
