@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
+    # Innermost: answers a repeated poll of sla-status or compliance from the page cache
+    # (core.api.fastpath); every middleware above treats its answer as the view's.
+    "core.api.fastpath.PolledListMiddleware",
 ]
 
 ROOT_URLCONF = "bpo_portal.urls"

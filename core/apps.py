@@ -28,3 +28,9 @@ def _bump_on_permission_changes() -> None:
     for model in (Group, Permission):
         post_delete.connect(permissions_changed, sender=model, dispatch_uid=f"core.perms.delete.{model.__name__}")
     post_save.connect(user_saved, sender=User, dispatch_uid="core.perms.user")
+
+    from rest_framework.authtoken.models import Token
+
+    from core.api.authentication import token_deleted
+
+    post_delete.connect(token_deleted, sender=Token, dispatch_uid="core.perms.token.delete")

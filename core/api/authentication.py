@@ -7,6 +7,8 @@ Users renew or revoke theirs on the profile page (``core.profile``) or through
 """
 
 import datetime as dt
+import threading
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -23,6 +25,12 @@ def token_expires_at(token: Token) -> dt.datetime | None:
     """When ``token`` stops working, or None if tokens never expire (TTL 0)."""
     days = settings.API_TOKEN_TTL_DAYS
     return token.created + dt.timedelta(days=days) if days else None
+
+
+def token_expired_at(created: dt.datetime) -> float | None:
+    """When a token created at ``created`` stops working (a POSIX timestamp), or None if tokens never expire."""
+    days = settings.API_TOKEN_TTL_DAYS
+    return (created + dt.timedelta(days=days)).timestamp() if days else None
 
 
 def token_expired(token: Token, *, now: dt.datetime | None = None) -> bool:
@@ -43,6 +51,48 @@ def token_revoke(user: User) -> bool:
     return bool(deleted)
 
 
+class KnownToken(NamedTuple):
+    """What the polled lists' fast path (``core.api.fastpath``) needs of a token it has seen."""
+
+    version: int  # the data version when it was checked: any later role or token change bumps it
+    user_pk: int
+    date_joined: dt.datetime
+    created: dt.datetime  # its expiry is checked on every request, from this
+
+
+#: Tokens this process authenticated, with the data version of that moment. An entry is used
+#: only while the version is the same: a token revoked or renewed (``post_delete`` of a token
+#: bumps the version, ``core.apps``), a user deactivated or a role changed all bump it, so the
+#: entry stops being used at once (within ``versions.VERSION_SECONDS`` for the fast path's
+#: cached version). Bounded: cleared when full.
+_known_tokens: dict[str, KnownToken] = {}
+_known_tokens_lock = threading.Lock()
+KNOWN_TOKENS_MAX = 1024
+
+
+def known_token(key: str, version: int) -> KnownToken | None:
+    """The token ``key`` as last authenticated here, if that was at data version ``version``."""
+    entry = _known_tokens.get(key)
+    return entry if entry is not None and entry.version == version else None
+
+
+def token_seen(key: str) -> bool:
+    """Whether this process authenticated the token ``key`` at some version (cheap: no version read)."""
+    return key in _known_tokens
+
+
+def _remember_token(key: str, entry: KnownToken) -> None:
+    with _known_tokens_lock:
+        if len(_known_tokens) >= KNOWN_TOKENS_MAX:
+            _known_tokens.clear()
+        _known_tokens[key] = entry
+
+
+def token_deleted(sender: Any, **kwargs: Any) -> None:
+    """A token revoked or renewed (or its user deleted): tokens remembered by the fast path stop counting."""
+    versions.bump("auth:tokens")
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, refused once the token is older than its TTL."""
 
@@ -61,4 +111,5 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user._data_version = token.data_version  # read by versions.current_for
         if token_expired(token):
             raise exceptions.AuthenticationFailed("Token expired: renew it on your profile page.")
+        _remember_token(key, KnownToken(token.data_version or 0, user.pk, user.date_joined, token.created))
         return user, token

@@ -101,22 +101,19 @@ class VersionedListMixin:
         if request.method not in ("GET", "HEAD") or getattr(renderer, "format", None) != "json":
             return super().list(request, *args, **kwargs)  # type: ignore[misc]  # the browsable API: uncached
         user = request.user
-        key = versions.cache_key(
-            f"api:{type(self).__name__}",
-            connection.settings_dict["NAME"],  # two deployments may share one Redis
+        key = page_key(
+            type(self),
             versions.current_for(user),
             user.pk,
-            getattr(user, "date_joined", ""),  # a test database reuses ids; a user never reuses this
+            getattr(user, "date_joined", ""),
             request.get_full_path(),
-            request.build_absolute_uri("/"),  # the links in the page name the host
+            request.build_absolute_uri("/"),
             request.accepted_media_type,
-            int(time.time() // CLOCK_SECONDS) if self.follows_clock else "",
         )
-        etag = f'W/"{key.rsplit(":", 1)[1]}"'
+        etag = etag_of(key)
         if _etag_matches(request.headers.get("If-None-Match"), etag):
             return self._with_validators(HttpResponseNotModified(), etag)
-        bypass = getattr(settings, "API_CACHE_BYPASS_HEADER", None)  # the benchmark server's only
-        use_cache = getattr(settings, "API_CACHE_PAGES", True) and not (bypass and bypass in request.headers)
+        use_cache = pages_cached(request)
         body = versions.cache_get(key) if use_cache else None
         if body is None:
             response = super().list(request, *args, **kwargs)  # type: ignore[misc]
@@ -128,7 +125,38 @@ class VersionedListMixin:
         return self._with_validators(HttpResponse(body, content_type=content_type), etag)
 
     def _with_validators(self, response: HttpResponse, etag: str) -> HttpResponse:
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
-        return response
+        return with_validators(response, etag)
+
+
+def with_validators(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+    return response
+
+
+def page_key(
+    view: type, version: int, user_pk: Any, date_joined: Any, full_path: str, base_uri: str, media_type: str
+) -> str:
+    """The cache key of a rendered page, which the ETag is made of (one place: the view and ``core.api.fastpath``)."""
+    return versions.cache_key(
+        f"api:{view.__name__}",
+        connection.settings_dict["NAME"],  # two deployments may share one Redis
+        version,
+        user_pk,
+        date_joined,  # a test database reuses ids; a user never reuses this
+        full_path,
+        base_uri,  # the links in the page name the host
+        media_type,
+        int(time.time() // CLOCK_SECONDS) if getattr(view, "follows_clock", False) else "",
+    )
+
+
+def etag_of(key: str) -> str:
+    return f'W/"{key.rsplit(":", 1)[1]}"'
+
+
+def pages_cached(request: Any) -> bool:
+    """Whether this request may use the cache of rendered pages (``API_CACHE_PAGES``, the benchmark's bypass header)."""
+    bypass = getattr(settings, "API_CACHE_BYPASS_HEADER", None)  # the benchmark server's only
+    return getattr(settings, "API_CACHE_PAGES", True) and not (bypass and bypass in request.headers)

@@ -1,6 +1,10 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -88,6 +92,40 @@ class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.Gener
 
     def get_queryset(self):
         return selectors.service_level_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        """The page, with each service level's ``recent_results`` read as plain rows, not model instances.
+
+        ``with_period_results`` prefetches the period's results (about 13 per service level,
+        650 a page): building that many model instances was most of a cold page's time. Here the
+        page is fetched without the prefetch and the same results (its queryset: the same
+        window, order and fields) are read with ``values()`` in one query, as light objects with
+        the attributes the serializer reads. Same queries, same JSON.
+        """
+        prefetch = next(
+            (
+                lookup
+                for lookup in queryset._prefetch_related_lookups  # the Prefetch with_period_results added
+                if isinstance(lookup, Prefetch) and lookup.to_attr == "recent_results"
+            ),
+            None,
+        )
+        if prefetch is None or prefetch.queryset is None:
+            return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset.prefetch_related(None))
+        if page is None:
+            return None
+        by_service_level: dict[int, list[SimpleNamespace]] = {sla.pk: [] for sla in page}
+        rows = prefetch.queryset.filter(service_level_id__in=list(by_service_level)).values(
+            *selectors.PERIOD_RESULT_FIELDS
+        )
+        for row in rows:
+            point = SimpleNamespace(**row)
+            point.credit_owed = Decimal("0") if point.earned_back else point.credit_amount  # ComplianceResult's
+            by_service_level[row["service_level_id"]].append(point)
+        for sla in page:
+            sla.recent_results = by_service_level[sla.pk]
+        return page
 
 
 class ContractCreditsView(StrictQueryParamsMixin, APIView):
