@@ -112,6 +112,7 @@ class ScorecardDetailView(ObjectDetailView):
                 for process_card in selectors.process_scorecards(card)
             ],
             change=tables.signed(card.change),
+            in_progress=selectors.is_provisional(card),
         )
         return context
 

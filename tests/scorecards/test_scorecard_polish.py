@@ -1,0 +1,83 @@
+"""A second new-user walk through the scorecards, each defect pinned down.
+
+- a standing consequence is proposed only from a closed month: the running month's scorecard is
+  provisional ("month in progress" on its page and in the list) and proposes nothing;
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.months import month_start
+from scorecards import review_services
+from scorecards.models import Scorecard, StandingConsequence
+from scorecards.selectors import open_months
+from scorecards.services import default_version, recompute_scorecards
+from tests.factories import ContractFactory, ServiceLevelFactory
+from tests.scorecards.test_recompute_scorecards import compliance
+
+pytestmark = pytest.mark.django_db
+
+OCT = dt.date(2026, 10, 1)
+
+
+@pytest.fixture
+def exit_bands():
+    """The default template's exit band proposes no new contracts."""
+    version = default_version()
+    version.bands = [
+        {**band, "consequence": "no_new_contracts" if band["standing"] == "exit" else ""} for band in version.bands
+    ]
+    version.save()
+    return version
+
+
+def _failing(period: dt.date, zone: str = "UTC", name: str = "Manila Care") -> Scorecard:
+    level = ServiceLevelFactory(
+        contract=ContractFactory(provider__name=name, time_zone=zone),
+        expected_level=Decimal("80"),
+        minimum_level=Decimal("75"),
+    )
+    compliance(level, actual=Decimal("40"), status="breached", period=period)
+    [card] = recompute_scorecards(provider_ids=[level.contract.provider_id], months=[period])
+    return card
+
+
+def test_the_running_month_proposes_nothing_and_its_end_does(exit_bands):
+    card = _failing(OCT)
+    assert card.standing == "exit"
+    StandingConsequence.objects.all().delete()
+    mid_october = dt.datetime(2026, 10, 29, 12, tzinfo=dt.UTC)
+    assert review_services.propose_consequences([card], now=mid_october) == []
+    assert not StandingConsequence.objects.exists()
+    [proposed] = review_services.propose_consequences([card], now=dt.datetime(2026, 11, 1, 0, 1, tzinfo=dt.UTC))
+    assert (proposed.kind, proposed.period) == ("no_new_contracts", OCT)
+    # recomputed while the month is running again (e.g. a back-dated clock): the pending one is withdrawn
+    review_services.propose_consequences([card], now=mid_october)
+    assert not StandingConsequence.objects.exists()
+
+
+def test_a_month_is_closed_only_once_it_has_ended_in_every_contract_zone(exit_bands):
+    card = _failing(OCT, zone="America/Los_Angeles")
+    ContractFactory(provider=card.provider, time_zone="Asia/Manila")
+    # 1 November 03:00 UTC: November in Manila and UTC, still 31 October in Los Angeles
+    early = dt.datetime(2026, 11, 1, 3, tzinfo=dt.UTC)
+    assert open_months([card.provider_id], early) == {card.provider_id: OCT}
+    StandingConsequence.objects.all().delete()
+    assert review_services.propose_consequences([card], now=early) == []
+    assert len(review_services.propose_consequences([card], now=early + dt.timedelta(hours=8))) == 1
+
+
+def test_the_running_months_scorecard_says_it_is_provisional(exit_bands, client, procurement_user):
+    running = month_start(timezone.localdate())
+    card = _failing(running)
+    assert not StandingConsequence.objects.exists()  # the recomputation proposes nothing from it
+    client.force_login(procurement_user)
+    page = client.get(card.get_absolute_url()).content.decode()
+    assert "Month in progress" in page and "data-month-in-progress" in page
+    listing = client.get("/scorecards/").content.decode()
+    assert "exit (month in progress)" in listing
+    closed = _failing(OCT, name="Lisbon Desk")
+    assert "data-month-in-progress" not in client.get(closed.get_absolute_url()).content.decode()
