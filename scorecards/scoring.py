@@ -117,7 +117,7 @@ def sla_criterion(levels: Sequence[ServiceLevelInput]) -> CriterionScore | None:
 
 
 def cost_criterion(
-    realised: float | None, projected: float | None, *, invoice_discrepancies: int = 0
+    realised: float | None, projected: float | None, *, invoice_discrepancies: int = 0, currency: str = ""
 ) -> CriterionScore | None:
     """Realised against projected savings, less the months with an invoice discrepancy.
 
@@ -128,6 +128,9 @@ def cost_criterion(
     Without a business case (no projection, or a projection of zero or less) the base is 100
     when the contract saves anything (realised ≥ 0) and 0 when it loses money. Without
     realised savings there is no data: ``None``.
+
+    The inputs keep the amounts as the API writes money: decimal strings (2 places) with the
+    ``currency`` they are in (the reporting currency of the savings results) beside them.
     """
     if realised is None:
         return None
@@ -141,8 +144,9 @@ def cost_criterion(
     return CriterionScore(
         points,
         {
-            "realised_savings": realised,
-            "projected_savings": projected,
+            "realised_savings": f"{realised:.2f}",
+            "projected_savings": f"{projected:.2f}" if projected is not None else None,
+            "currency": currency,
             "invoice_discrepancies": invoice_discrepancies,
             "base_points": round(base, 4),
         },

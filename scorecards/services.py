@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -95,6 +96,7 @@ class SavingsMonth:
     savings: Decimal | None
     projected: Decimal | None
     invoice_discrepancy: bool
+    currency: str = ""
 
 
 @dataclass
@@ -176,12 +178,15 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
         "savings",
         "projected_savings",
         "invoice_discrepancy",
+        "reporting_currency",
     )
-    for provider_id, period, contract_id, status, amount, projected, invoice_discrepancy in savings.order_by(
+    for provider_id, period, contract_id, status, amount, projected, invoice_discrepancy, currency in savings.order_by(
         "contract_id"
     ).iterator(chunk_size=BATCH):
         inputs[provider_id].savings[period].append(
-            SavingsMonth(contract_id, status == SavingsResult.Status.OK, amount, projected, invoice_discrepancy)
+            SavingsMonth(
+                contract_id, status == SavingsResult.Status.OK, amount, projected, invoice_discrepancy, currency
+            )
         )
     ratings = _scoped(ManualRating.objects.all(), "provider_id", provider_ids, months).values_list(
         "provider_id", "period", "criterion", "rating"
@@ -278,7 +283,9 @@ def _cost(computed: list[SavingsMonth], all_savings: list[SavingsMonth]) -> scor
     projections = [s.projected for s in computed if s.projected is not None]
     projected = float(sum(projections, Decimal("0"))) if projections else None
     discrepancies = sum(1 for s in all_savings if s.invoice_discrepancy)
-    return scoring.cost_criterion(realised, projected, invoice_discrepancies=discrepancies)
+    # Every savings result is in the portal's reporting currency (savings.services); say which.
+    currency = next((s.currency for s in computed if s.currency), settings.REPORTING_CURRENCY)
+    return scoring.cost_criterion(realised, projected, invoice_discrepancies=discrepancies, currency=currency)
 
 
 def _risk(

@@ -34,7 +34,8 @@ def criterion_inputs(code: str, kind: str, inputs: dict[str, Any]) -> list[str]:
             for level in inputs.get("service_levels", [])
         ]
     if kind == ScorecardCriterion.Kind.COST:
-        currency = settings.REPORTING_CURRENCY
+        # Stored since the money became strings with their currency; older breakdowns lack it.
+        currency = inputs.get("currency") or settings.REPORTING_CURRENCY
         projected = inputs.get("projected_savings")
         lines = [
             f"Realised savings {formatting.money(inputs.get('realised_savings'), currency)} against projected "

@@ -81,3 +81,19 @@ def test_the_running_months_scorecard_says_it_is_provisional(exit_bands, client,
     assert "exit (month in progress)" in listing
     closed = _failing(OCT, name="Lisbon Desk")
     assert "data-month-in-progress" not in client.get(closed.get_absolute_url()).content.decode()
+
+
+def test_the_cost_criterions_money_is_strings_with_the_currency(procurement_api, client, procurement_user):
+    from tests.scorecards.test_recompute_scorecards import savings
+
+    contract = ContractFactory(provider__name="Lisbon Desk")
+    savings(contract, realised="1234.5", projected="2000")
+    [card] = recompute_scorecards(provider_ids=[contract.provider_id], months=[OCT])
+    cost = next(c for c in card.breakdown["criteria"] if c["code"] == "cost")["inputs"]
+    assert (cost["realised_savings"], cost["projected_savings"], cost["currency"]) == ("1234.50", "2000.00", "USD")
+    body = procurement_api.get(f"/api/v1/scorecards/{card.pk}/").json()
+    api_cost = next(c for c in body["breakdown"]["criteria"] if c["code"] == "cost")["inputs"]
+    assert api_cost["realised_savings"] == "1234.50" and api_cost["currency"] == "USD"
+    client.force_login(procurement_user)
+    page = client.get(card.get_absolute_url()).content.decode()
+    assert "Realised savings 1,234.50 USD against projected 2,000.00 USD" in page
