@@ -118,6 +118,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         pdf.ln()
     if not rows:
         pdf.cell(sum(widths), 7, "No criterion scored this month.", border=1, new_x="LMARGIN", new_y="NEXT")
+    _input_lines(pdf, card, rows)
     left_out_names = [str(r.get("name", r.get("code"))) for r in rows if r.get("left_out")]
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 10)
@@ -154,6 +155,28 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     computed = f"{card.computed_at:%Y-%m-%d %H:%M} UTC" if card.computed_at else "-"
     pdf.cell(0, 5, _latin(f"Computed {computed}. BPO Vendor Portal."), align="C")
     return bytes(pdf.output())
+
+
+def _input_lines(pdf: FPDF, card: Scorecard, rows: list[dict[str, Any]]) -> None:
+    """The SLA and cost inputs as the page says them (each level with its process and contract,
+    savings as money with the currency), in small type; capped so the page stays one A4."""
+    from scorecards.views import criterion_inputs
+
+    kinds = {c.code: c.kind for c in card.template_version.criteria.all()}
+    lines = [
+        f"{row.get('name', row.get('code'))}: {line}"
+        for row in rows
+        if not row.get("left_out") and kinds.get(row.get("code", "")) in ("sla", "cost")
+        for line in criterion_inputs(row["code"], kinds[row["code"]], row.get("inputs", {}))
+    ]
+    if not lines:
+        return
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 8)
+    for line in lines[:10]:
+        pdf.multi_cell(0, 4, _latin(line)[:220], new_x="LMARGIN", new_y="NEXT")
+    if len(lines) > 10:
+        pdf.cell(0, 4, f"... and {len(lines) - 10} more on the scorecard page.", new_x="LMARGIN", new_y="NEXT")
 
 
 def pdf_filename(card: Scorecard) -> str:

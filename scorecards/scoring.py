@@ -61,6 +61,9 @@ class ServiceLevelInput:
     minimum_level: float
     higher_is_better: bool
     weight: float
+    # Which process and contract the level belongs to: two processes may both have an "Accuracy".
+    process: str = ""
+    contract: str = ""
 
 
 def attainment_points(actual: float, expected_level: float, minimum_level: float, *, higher_is_better: bool) -> float:
@@ -102,6 +105,8 @@ def sla_criterion(levels: Sequence[ServiceLevelInput]) -> CriterionScore | None:
         rows.append(
             {
                 "name": level.name,
+                "process": level.process,
+                "contract": level.contract,
                 "actual": round(level.actual, 4),  # a measure, as the API gives measures: 4 decimals
                 "expected_level": level.expected_level,
                 "minimum_level": level.minimum_level,

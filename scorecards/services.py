@@ -81,6 +81,8 @@ class LevelMonth:
     name: str
     metric: str
     weight: float
+    process: str = ""
+    contract: str = ""
 
     @property
     def measured(self) -> bool:
@@ -145,14 +147,29 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
         "service_level__weight",
         "service_level_id",
         "service_level__parameters",
+        "service_level__process__name",
+        "service_level__contract__reference",
     )
     # A level is named as everywhere else in the portal ("Turnaround within 24 h"), not by the
     # catalogue's placeholder ("… within H hours"): once per service level, not per month.
     names: dict[int, str] = {}
     for provider_id, period, *row in levels.order_by("service_level_id").iterator(chunk_size=BATCH):
-        process_id, status, actual, expected, minimum, chronic, discrepancy, name, metric, weight, level_id, params = (
-            row
-        )
+        (
+            process_id,
+            status,
+            actual,
+            expected,
+            minimum,
+            chronic,
+            discrepancy,
+            name,
+            metric,
+            weight,
+            level_id,
+            params,
+            process_name,
+            contract_reference,
+        ) = row
         if level_id not in names:
             names[level_id] = ServiceLevel(name=name, metric=metric, parameters=params).display_name
         name = names[level_id]
@@ -168,6 +185,8 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
                 name,
                 metric,
                 float(weight),
+                process_name or "",
+                contract_reference or "",
             )
         )
     savings = _scoped(SavingsResult.objects.all(), "contract__provider_id", provider_ids, months).values_list(
@@ -273,6 +292,8 @@ def _level_input(level: LevelMonth) -> scoring.ServiceLevelInput:
         minimum_level=level.minimum_level,
         higher_is_better=metric.higher_is_better,
         weight=level.weight,
+        process=level.process,
+        contract=level.contract,
     )
 
 

@@ -36,7 +36,8 @@ BREAKDOWN_SCHEMA = {
                         "type": "object",
                         "additionalProperties": True,
                         "description": "What the points were computed from, by criterion kind. Service levels "
-                        "(``service_levels``): each with its measured value, target, minimum and points. "
+                        "(``service_levels``): each with its ``process`` and ``contract`` reference (two processes may "
+                        "have same-named levels), measured value, target, minimum and points. "
                         "Cost: ``realised_savings`` and ``projected_savings`` are money, "
                         "decimal strings (null projection: no business case) in ``currency``, the reporting "
                         "currency of the savings results; ``invoice_discrepancies`` and ``base_points``.",

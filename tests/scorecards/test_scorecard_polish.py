@@ -97,3 +97,27 @@ def test_the_cost_criterions_money_is_strings_with_the_currency(procurement_api,
     client.force_login(procurement_user)
     page = client.get(card.get_absolute_url()).content.decode()
     assert "Realised savings 1,234.50 USD against projected 2,000.00 USD" in page
+
+
+def test_same_named_levels_say_their_process_and_contract(procurement_api, client, procurement_user):
+    import io
+
+    from pypdf import PdfReader
+
+    first = ServiceLevelFactory(
+        name="Accuracy", contract=ContractFactory(provider__name="Lisbon Desk", reference="LIS-001")
+    )
+    second = ServiceLevelFactory(name="Accuracy", contract=ContractFactory(provider=first.contract.provider))
+    for level in (first, second):
+        compliance(level, actual=Decimal("97"))
+    [card] = recompute_scorecards(provider_ids=[first.contract.provider_id], months=[OCT])
+    rows = next(c for c in card.breakdown["criteria"] if c["code"] == "sla")["inputs"]["service_levels"]
+    assert sorted((r["process"], r["contract"]) for r in rows) == sorted(
+        (level.process.name, level.contract.reference) for level in (first, second)
+    )
+    client.force_login(procurement_user)
+    page = client.get(card.get_absolute_url()).content.decode()
+    assert f"Accuracy ({first.process.name}, contract LIS-001)" in page
+    response = procurement_api.get(f"/api/v1/scorecards/{card.pk}/pdf/")
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "contract LIS-001" in text and first.process.name in text
