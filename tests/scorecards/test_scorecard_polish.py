@@ -121,3 +121,27 @@ def test_same_named_levels_say_their_process_and_contract(procurement_api, clien
     response = procurement_api.get(f"/api/v1/scorecards/{card.pk}/pdf/")
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "contract LIS-001" in text and first.process.name in text
+
+
+YES_NO_FILTERS = [
+    ("/api/v1/compliance/", "chronic", "/compliance/"),
+    ("/api/v1/compliance/", "discrepancy", "/compliance/"),
+    ("/api/v1/contracts/", "auto_renew", "/contracts/"),
+    ("/api/v1/contacts/", "is_primary", None),
+    ("/api/v1/savings/", "invoice_discrepancy", "/savings/"),
+    ("/api/v1/report-layouts/", "shared", None),
+    ("/api/v1/reminders/", "acknowledged", "/reminders/"),
+]
+
+
+@pytest.mark.parametrize(("route", "parameter", "page"), YES_NO_FILTERS)
+def test_a_yes_no_filter_elsewhere_refuses_what_is_neither(ops_api, ops_user, client, route, parameter, page):
+    refused = ops_api.get(f"{route}?{parameter}=maybe")
+    assert refused.status_code == 400 and parameter in refused.json()["errors"], refused.content
+    for word in ("true", "false", "yes", "0", ""):
+        assert ops_api.get(f"{route}?{parameter}={word}").status_code == 200, word
+    if page is not None:
+        client.force_login(ops_user)
+        content = client.get(page).content.decode()
+        assert f'name="{parameter}"' in content
+        assert '<option value="" selected>Any</option>' in content and '<option value="true">Yes</option>' in content
