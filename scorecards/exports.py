@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.spreadsheets import safe_row, streamed_csv
@@ -39,6 +40,17 @@ def _number(value: Any, places: int = 2) -> str:
     if value is None:
         return "-"
     return f"{float(value):,.{places}f}"
+
+
+CENT = Decimal("0.01")
+
+
+def _points(value: Any) -> Decimal | str:
+    """Points as every export writes them: two decimals (``48.50``, not ``48.5``; ``100.00``, not
+    ``100.0``); a decimal, so the CSV writes it so and a worksheet keeps a number ("0.00" format)."""
+    if value is None or value == "":
+        return ""
+    return Decimal(str(value)).quantize(CENT)
 
 
 def review_of(card: Scorecard) -> ScorecardReview | None:
@@ -194,8 +206,9 @@ def pdf_response(card: Scorecard) -> HttpResponse:
 
 
 def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
-    """Header and one row per scorecard: who, month, template, score, standing, rank, each
-    criterion's points (a column per criterion name met), what was left out, the review."""
+    """Header and one row per scorecard: who, month, template, score, standing, the category and
+    the rank in it ("1 of 3", as the pages say it), each criterion's points (all points with two
+    decimals) (a column per criterion name met), what was left out, the review."""
     cards = list(cards)
     criteria: list[str] = []
     for card in cards:
@@ -209,7 +222,7 @@ def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
             provider_id__in={c.provider_id for c in cards}, period__in={c.period for c in cards}
         )
     }
-    header = ["Provider", "Month", "Template", "Version", "Score", "Standing", "Rank"]
+    header = ["Provider", "Month", "Template", "Version", "Score", "Standing", "Category", "Rank"]
     header += [f"{name} (points)" for name in criteria]
     header += ["Left out", "Review status", "Decision", "Note"]
     rows: list[list[Any]] = [header]
@@ -226,10 +239,11 @@ def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
                 f"{card.period:%Y-%m}",
                 card.template_version.template.name,
                 card.template_version.number,
-                float(card.score) if isinstance(card.score, Decimal) else card.score,
+                _points(card.score),
                 card.standing,
-                rank if rank is not None else "",
-                *[points.get(name, "") if points.get(name) is not None else "" for name in criteria],
+                card.category.name if card.category is not None else "",
+                f"{rank} of {card.rank_of}" if rank is not None and card.rank_of else (rank or ""),
+                *[_points(points.get(name)) for name in criteria],
                 ", ".join(card.breakdown.get("left_out", [])) if isinstance(card.breakdown, dict) else "",
                 review.get_status_display() if review else "",
                 review.get_decision_display() if review and review.decision else "",
@@ -248,10 +262,18 @@ def xlsx_bytes(cards: Iterable[Scorecard]) -> bytes:
     sheet = workbook.create_sheet("Scorecards")
     for row in table_rows(cards):
         # Control characters have no place in a worksheet's XML (openpyxl refuses the whole file).
-        sheet.append(safe_row([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]))
+        values = safe_row([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        sheet.append([_two_places(sheet, v) if isinstance(v, Decimal) else v for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _two_places(sheet: Any, value: Decimal) -> Any:
+    """Points as a number Excel shows with two decimals, as the CSV writes them."""
+    cell = WriteOnlyCell(sheet, value=float(value))
+    cell.number_format = "0.00"
+    return cell
 
 
 def xlsx_response(cards: Iterable[Scorecard], *, today: dt.date) -> HttpResponse:

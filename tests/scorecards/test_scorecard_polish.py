@@ -145,3 +145,28 @@ def test_a_yes_no_filter_elsewhere_refuses_what_is_neither(ops_api, ops_user, cl
         content = client.get(page).content.decode()
         assert f'name="{parameter}"' in content
         assert '<option value="" selected>Any</option>' in content and '<option value="true">Yes</option>' in content
+
+
+def test_the_exports_write_points_with_two_decimals_and_the_rank_in_its_category(client, viewer_user, viewer_api):
+    import csv
+    import io
+
+    import openpyxl
+
+    for name, actual in (("Lisbon Desk", "100"), ("Manila Care", "77.5")):
+        level = ServiceLevelFactory(contract=ContractFactory(provider__name=name))
+        compliance(level, actual=Decimal(actual))
+    recompute_scorecards(months=[OCT])
+    client.force_login(viewer_user)
+    response = client.get("/scorecards/export/?format=csv&month=2026-10&ordering=provider")
+    header, *rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert header[4:8] == ["Score", "Standing", "Category", "Rank"]
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    lisbon = by_name["Lisbon Desk"]
+    assert (lisbon["Score"], lisbon["Rank"], lisbon["SLA performance (points)"]) == ("100.00", "1 of 2", "100.00")
+    assert lisbon["Category"] == Scorecard.objects.get(provider__name="Lisbon Desk").category.name
+    assert by_name["Manila Care"]["Rank"] == "2 of 2"
+    sheet = openpyxl.load_workbook(io.BytesIO(viewer_api.get("/api/v1/scorecards/xlsx/?month=2026-10").content)).active
+    cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert cells["Lisbon Desk"][4].value == 100 and cells["Lisbon Desk"][4].number_format == "0.00"
+    assert cells["Lisbon Desk"][7].value == "1 of 2"
