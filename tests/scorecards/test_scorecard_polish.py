@@ -2,6 +2,10 @@
 
 - a standing consequence is proposed only from a closed month: the running month's scorecard is
   provisional ("month in progress" on its page and in the list) and proposes nothing;
+- the cost criterion's savings are money: decimal strings with their currency beside;
+- same-named service levels of different processes say which process and contract they are;
+- yes/no filters across the portal refuse what is neither (400 naming the parameter);
+- the exports write points with two decimals and the rank as "1 of 3" beside its category.
 """
 
 import datetime as dt
