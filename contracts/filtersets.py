@@ -12,6 +12,7 @@ from core.filtersets import (
     MonthFilter,
     PeriodRangeForm,
     SearchFilterSet,
+    YesNoFilter,
 )
 from vendors.filtersets import provider_filter
 
@@ -76,7 +77,7 @@ class ContractFilterSet(SearchFilterSet):
     )
     pricing_model = django_filters.MultipleChoiceFilter(choices=Contract.PricingModel.choices, label="Pricing model")
     process = process_filter("processes", multiple=False)
-    auto_renew = django_filters.BooleanFilter(label="Renews automatically")
+    auto_renew = YesNoFilter(label="Renews automatically")
     ends_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte", label="Ends on or before")
     ends_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label="Ends on or after")
 

@@ -50,3 +50,8 @@ def local_period(first_day: dt.date, last_day: dt.date, zone: str) -> Period:
         dt.datetime.combine(first_day, dt.time.min, tzinfo=tz),
         dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
     )
+
+
+def current_month_in(zone: str, now: dt.datetime) -> dt.date:
+    """The first day of the month running at ``now`` (aware) in ``zone``."""
+    return month_start(now.astimezone(zoneinfo.ZoneInfo(zone)).date())

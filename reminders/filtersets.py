@@ -4,13 +4,14 @@ import django_filters
 from django.db.models import QuerySet
 
 from contracts.filtersets import contract_filter
+from core.filtersets import YesNoFilter
 from reminders.models import Reminder
 from vendors.filtersets import provider_filter
 
 
 class ReminderFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Reminder.Kind.choices, label="Kind")
-    acknowledged = django_filters.BooleanFilter(
+    acknowledged = YesNoFilter(
         method="filter_acknowledged", label="Acknowledged", help_text="true: acknowledged; false: still open."
     )
     provider = provider_filter()

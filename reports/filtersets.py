@@ -3,7 +3,7 @@
 import django_filters
 
 from contracts.filtersets import contract_filter, process_filter
-from core.filtersets import SearchFilterSet
+from core.filtersets import SearchFilterSet, YesNoFilter
 from reports.models import ReportKind, ReportLayout, VendorReport
 from vendors.filtersets import provider_filter
 
@@ -12,9 +12,7 @@ class ReportLayoutFilterSet(SearchFilterSet):
     search_fields = ("name", "description", "provider__name")
     provider = provider_filter(multiple=False)
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
-    shared = django_filters.BooleanFilter(
-        field_name="provider", lookup_expr="isnull", label="Shared with every provider"
-    )
+    shared = YesNoFilter(field_name="provider", lookup_expr="isnull", label="Shared with every provider")
 
     class Meta:
         model = ReportLayout

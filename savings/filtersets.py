@@ -8,7 +8,7 @@ import django_filters
 
 from contracts.filtersets import contract_filter, process_filter
 from contracts.models import ServiceCategory
-from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm
+from core.filtersets import KeyedModelMultipleChoiceFilter, MonthFilter, PeriodRangeForm, YesNoFilter
 from savings.models import ExchangeRate, SavingsResult
 from vendors.filtersets import provider_filter
 
@@ -28,7 +28,7 @@ class SavingsResultFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SavingsResult.Status.choices, label="Status")
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
-    invoice_discrepancy = django_filters.BooleanFilter(label="Invoice discrepancy")
+    invoice_discrepancy = YesNoFilter(label="Invoice discrepancy")
 
     class Meta:
         model = SavingsResult

@@ -29,7 +29,7 @@ from scorecards import comparison, scoring
 from scorecards.models import Scorecard
 from scorecards.selectors import scorecard_list
 from scorecards.services import MEASURED, default_version
-from slas.models import ComplianceResult, CreditStatement
+from slas.models import ComplianceResult, CreditStatement, ServiceLevel
 from slas.selectors import compliance_list
 from vendors.models import Provider
 
@@ -197,10 +197,14 @@ def _common_metrics(
 ) -> list[dict[str, Any]]:
     """The metrics every compared provider was measured on, each provider's mean and its min–max place."""
     values: dict[tuple[int, str], list[float]] = defaultdict(list)
-    for provider_id, metric, actual in _measured(user, list(figures), first, last).values_list(
-        "service_level__contract__provider_id", "service_level__metric", "actual"
+    # Named as the rest of the portal names a level ("Service level within 20 s"), not by the
+    # catalogue's placeholder ("… (answered within T s)"); levels of different thresholds list each.
+    labels: dict[str, set[str]] = defaultdict(set)
+    for provider_id, metric, parameters, actual in _measured(user, list(figures), first, last).values_list(
+        "service_level__contract__provider_id", "service_level__metric", "service_level__parameters", "actual"
     ):
         values[(provider_id, metric)].append(actual)
+        labels[metric].add(ServiceLevel(metric=metric, parameters=parameters).display_name)
     for (provider_id, metric), measured in values.items():
         figures[provider_id].metrics[metric] = statistics.fmean(measured)
     common = set.intersection(*(set(f.metrics) for f in figures.values())) if figures else set()
@@ -213,7 +217,7 @@ def _common_metrics(
         rows.append(
             {
                 "code": code,
-                "name": metric.name,
+                "name": " / ".join(sorted(labels[code])) or metric.name,
                 "direction": metric.direction,
                 "higher_is_better": metric.higher_is_better,
                 "cells": [{"value": figures[pk].metrics[code], "normalised": normalised[pk]} for pk in figures],
@@ -279,7 +283,7 @@ def _shared_processes(
         metric = get_metric(level.metric)
         levels[(level.contract.provider_id, level.process_id)].append(
             scoring.ServiceLevelInput(
-                name=level.name or metric.name,
+                name=level.display_name,
                 actual=float(result.actual),
                 expected_level=float(result.expected_level),
                 minimum_level=float(result.minimum_level),

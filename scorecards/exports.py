@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.spreadsheets import safe_row, streamed_csv
@@ -39,6 +40,17 @@ def _number(value: Any, places: int = 2) -> str:
     if value is None:
         return "-"
     return f"{float(value):,.{places}f}"
+
+
+CENT = Decimal("0.01")
+
+
+def _points(value: Any) -> Decimal | str:
+    """Points as every export writes them: two decimals (``48.50``, not ``48.5``; ``100.00``, not
+    ``100.0``); a decimal, so the CSV writes it so and a worksheet keeps a number ("0.00" format)."""
+    if value is None or value == "":
+        return ""
+    return Decimal(str(value)).quantize(CENT)
 
 
 def review_of(card: Scorecard) -> ScorecardReview | None:
@@ -118,6 +130,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         pdf.ln()
     if not rows:
         pdf.cell(sum(widths), 7, "No criterion scored this month.", border=1, new_x="LMARGIN", new_y="NEXT")
+    _input_lines(pdf, card, rows)
     left_out_names = [str(r.get("name", r.get("code"))) for r in rows if r.get("left_out")]
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 10)
@@ -156,6 +169,28 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     return bytes(pdf.output())
 
 
+def _input_lines(pdf: FPDF, card: Scorecard, rows: list[dict[str, Any]]) -> None:
+    """The SLA and cost inputs as the page says them (each level with its process and contract,
+    savings as money with the currency), in small type; capped so the page stays one A4."""
+    from scorecards.views import criterion_inputs
+
+    kinds = {c.code: c.kind for c in card.template_version.criteria.all()}
+    lines = [
+        f"{row.get('name', row.get('code'))}: {line}"
+        for row in rows
+        if not row.get("left_out") and kinds.get(row.get("code", "")) in ("sla", "cost")
+        for line in criterion_inputs(row["code"], kinds[row["code"]], row.get("inputs", {}))
+    ]
+    if not lines:
+        return
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 8)
+    for line in lines[:10]:
+        pdf.multi_cell(0, 4, _latin(line)[:220], new_x="LMARGIN", new_y="NEXT")
+    if len(lines) > 10:
+        pdf.cell(0, 4, f"... and {len(lines) - 10} more on the scorecard page.", new_x="LMARGIN", new_y="NEXT")
+
+
 def pdf_filename(card: Scorecard) -> str:
     safe_name = "".join(ch if ch.isalnum() else "-" for ch in card.provider.name).strip("-") or "provider"
     return f"scorecard-{safe_name}-{card.period:%Y-%m}.pdf"
@@ -171,8 +206,9 @@ def pdf_response(card: Scorecard) -> HttpResponse:
 
 
 def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
-    """Header and one row per scorecard: who, month, template, score, standing, rank, each
-    criterion's points (a column per criterion name met), what was left out, the review."""
+    """Header and one row per scorecard: who, month, template, score, standing, the category and
+    the rank in it ("1 of 3", as the pages say it), each criterion's points (all points with two
+    decimals) (a column per criterion name met), what was left out, the review."""
     cards = list(cards)
     criteria: list[str] = []
     for card in cards:
@@ -186,7 +222,7 @@ def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
             provider_id__in={c.provider_id for c in cards}, period__in={c.period for c in cards}
         )
     }
-    header = ["Provider", "Month", "Template", "Version", "Score", "Standing", "Rank"]
+    header = ["Provider", "Month", "Template", "Version", "Score", "Standing", "Category", "Rank"]
     header += [f"{name} (points)" for name in criteria]
     header += ["Left out", "Review status", "Decision", "Note"]
     rows: list[list[Any]] = [header]
@@ -203,10 +239,11 @@ def table_rows(cards: Iterable[Scorecard]) -> list[list[Any]]:
                 f"{card.period:%Y-%m}",
                 card.template_version.template.name,
                 card.template_version.number,
-                float(card.score) if isinstance(card.score, Decimal) else card.score,
+                _points(card.score),
                 card.standing,
-                rank if rank is not None else "",
-                *[points.get(name, "") if points.get(name) is not None else "" for name in criteria],
+                card.category.name if card.category is not None else "",
+                f"{rank} of {card.rank_of}" if rank is not None and card.rank_of else (rank or ""),
+                *[_points(points.get(name)) for name in criteria],
                 ", ".join(card.breakdown.get("left_out", [])) if isinstance(card.breakdown, dict) else "",
                 review.get_status_display() if review else "",
                 review.get_decision_display() if review and review.decision else "",
@@ -225,10 +262,18 @@ def xlsx_bytes(cards: Iterable[Scorecard]) -> bytes:
     sheet = workbook.create_sheet("Scorecards")
     for row in table_rows(cards):
         # Control characters have no place in a worksheet's XML (openpyxl refuses the whole file).
-        sheet.append(safe_row([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]))
+        values = safe_row([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        sheet.append([_two_places(sheet, v) if isinstance(v, Decimal) else v for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _two_places(sheet: Any, value: Decimal) -> Any:
+    """Points as a number Excel shows with two decimals, as the CSV writes them."""
+    cell = WriteOnlyCell(sheet, value=float(value))
+    cell.number_format = "0.00"
+    return cell
 
 
 def xlsx_response(cards: Iterable[Scorecard], *, today: dt.date) -> HttpResponse:

@@ -38,6 +38,7 @@ from scorecards.models import (
     ScorecardTemplateVersion,
     StandingConsequence,
 )
+from scorecards.selectors import open_months
 from vendors.models import Provider
 
 Decision = ScorecardReview.Decision
@@ -292,8 +293,12 @@ def band_consequence(bands: Any, standing: str) -> str:
     return ""
 
 
-def propose_consequences(cards: Iterable[Scorecard]) -> list[StandingConsequence]:
+def propose_consequences(cards: Iterable[Scorecard], *, now: dt.datetime | None = None) -> list[StandingConsequence]:
     """After scorecards are stored: propose the consequence each one's standing band carries.
+
+    Only from closed months: a month still running (``selectors.open_months``, in the contracts'
+    time zones) is incomplete, so its scorecard proposes nothing and a pending proposal of it
+    is withdrawn; the month proposes once it has ended and is recomputed.
 
     Only scorecards of the default template count (a back-test under another version proposes
     nothing). Idempotent: one consequence per provider, month and kind; a pending one follows
@@ -322,13 +327,15 @@ def propose_consequences(cards: Iterable[Scorecard]) -> list[StandingConsequence
         )
         if (c.provider_id, c.period) in latest
     }
-    now = timezone.now()
+    now = now or timezone.now()
+    open_from = open_months({provider_id for provider_id, _ in latest}, now)
     to_create: list[StandingConsequence] = []
     to_update: list[StandingConsequence] = []
     to_withdraw: list[StandingConsequence] = []
     for (provider_id, period), card in latest.items():
         bands = versions[card.template_version_id]
-        wanted = band_consequence(bands, card.standing) if card.score is not None else ""
+        closed = period < open_from[provider_id]
+        wanted = band_consequence(bands, card.standing) if card.score is not None and closed else ""
         for kind in Kind.values:
             found = existing.get((provider_id, period, kind))
             if kind != wanted:

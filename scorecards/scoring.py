@@ -61,6 +61,9 @@ class ServiceLevelInput:
     minimum_level: float
     higher_is_better: bool
     weight: float
+    # Which process and contract the level belongs to: two processes may both have an "Accuracy".
+    process: str = ""
+    contract: str = ""
 
 
 def attainment_points(actual: float, expected_level: float, minimum_level: float, *, higher_is_better: bool) -> float:
@@ -102,6 +105,8 @@ def sla_criterion(levels: Sequence[ServiceLevelInput]) -> CriterionScore | None:
         rows.append(
             {
                 "name": level.name,
+                "process": level.process,
+                "contract": level.contract,
                 "actual": round(level.actual, 4),  # a measure, as the API gives measures: 4 decimals
                 "expected_level": level.expected_level,
                 "minimum_level": level.minimum_level,
@@ -117,7 +122,7 @@ def sla_criterion(levels: Sequence[ServiceLevelInput]) -> CriterionScore | None:
 
 
 def cost_criterion(
-    realised: float | None, projected: float | None, *, invoice_discrepancies: int = 0
+    realised: float | None, projected: float | None, *, invoice_discrepancies: int = 0, currency: str = ""
 ) -> CriterionScore | None:
     """Realised against projected savings, less the months with an invoice discrepancy.
 
@@ -128,6 +133,9 @@ def cost_criterion(
     Without a business case (no projection, or a projection of zero or less) the base is 100
     when the contract saves anything (realised ≥ 0) and 0 when it loses money. Without
     realised savings there is no data: ``None``.
+
+    The inputs keep the amounts as the API writes money: decimal strings (2 places) with the
+    ``currency`` they are in (the reporting currency of the savings results) beside them.
     """
     if realised is None:
         return None
@@ -141,8 +149,9 @@ def cost_criterion(
     return CriterionScore(
         points,
         {
-            "realised_savings": realised,
-            "projected_savings": projected,
+            "realised_savings": f"{realised:.2f}",
+            "projected_savings": f"{projected:.2f}" if projected is not None else None,
+            "currency": currency,
             "invoice_discrepancies": invoice_discrepancies,
             "base_points": round(base, 4),
         },

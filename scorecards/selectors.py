@@ -1,13 +1,17 @@
 """Reads of scorecards, scoped to the requesting user."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from core.months import current_month_in
 from core.scoping import visible_to
 from scorecards import trends
 from scorecards.models import (
@@ -20,6 +24,33 @@ from scorecards.models import (
 )
 
 TREND_PERIODS = 12
+
+
+def open_months(provider_ids: Iterable[int], now: dt.datetime | None = None) -> dict[int, dt.date]:
+    """Per provider, the first month that is not closed yet: its scorecard is provisional.
+
+    A provider's month is scored over all its contracts, so it is closed only once it has ended in
+    every contract's time zone: the earliest of the contracts' running months (the portal's zone
+    for a provider without contracts). Two queries' worth of data for any number of providers.
+    """
+    from contracts.models import Contract
+
+    now = now or timezone.now()
+    ids = set(provider_ids)
+    fallback = current_month_in(settings.TIME_ZONE, now)
+    result = dict.fromkeys(ids, fallback)
+    seen: set[int] = set()
+    zones = Contract.objects.filter(provider_id__in=ids).values_list("provider_id", "time_zone").distinct()
+    for provider_id, zone in zones:
+        running = current_month_in(str(zone), now)
+        result[provider_id] = running if provider_id not in seen else min(result[provider_id], running)
+        seen.add(provider_id)
+    return result
+
+
+def is_provisional(card: Scorecard, now: dt.datetime | None = None) -> bool:
+    """Whether ``card``'s month is still running (a month in progress: its score may still move)."""
+    return card.period >= open_months([card.provider_id], now)[card.provider_id]
 
 
 def scorecard_list(*, user: User | AnonymousUser) -> QuerySet[Scorecard]:

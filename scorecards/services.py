@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -80,6 +81,8 @@ class LevelMonth:
     name: str
     metric: str
     weight: float
+    process: str = ""
+    contract: str = ""
 
     @property
     def measured(self) -> bool:
@@ -95,6 +98,7 @@ class SavingsMonth:
     savings: Decimal | None
     projected: Decimal | None
     invoice_discrepancy: bool
+    currency: str = ""
 
 
 @dataclass
@@ -143,14 +147,29 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
         "service_level__weight",
         "service_level_id",
         "service_level__parameters",
+        "service_level__process__name",
+        "service_level__contract__reference",
     )
     # A level is named as everywhere else in the portal ("Turnaround within 24 h"), not by the
     # catalogue's placeholder ("… within H hours"): once per service level, not per month.
     names: dict[int, str] = {}
     for provider_id, period, *row in levels.order_by("service_level_id").iterator(chunk_size=BATCH):
-        process_id, status, actual, expected, minimum, chronic, discrepancy, name, metric, weight, level_id, params = (
-            row
-        )
+        (
+            process_id,
+            status,
+            actual,
+            expected,
+            minimum,
+            chronic,
+            discrepancy,
+            name,
+            metric,
+            weight,
+            level_id,
+            params,
+            process_name,
+            contract_reference,
+        ) = row
         if level_id not in names:
             names[level_id] = ServiceLevel(name=name, metric=metric, parameters=params).display_name
         name = names[level_id]
@@ -166,6 +185,8 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
                 name,
                 metric,
                 float(weight),
+                process_name or "",
+                contract_reference or "",
             )
         )
     savings = _scoped(SavingsResult.objects.all(), "contract__provider_id", provider_ids, months).values_list(
@@ -176,12 +197,15 @@ def read_inputs(provider_ids: list[int] | None, months: list[dt.date] | None) ->
         "savings",
         "projected_savings",
         "invoice_discrepancy",
+        "reporting_currency",
     )
-    for provider_id, period, contract_id, status, amount, projected, invoice_discrepancy in savings.order_by(
+    for provider_id, period, contract_id, status, amount, projected, invoice_discrepancy, currency in savings.order_by(
         "contract_id"
     ).iterator(chunk_size=BATCH):
         inputs[provider_id].savings[period].append(
-            SavingsMonth(contract_id, status == SavingsResult.Status.OK, amount, projected, invoice_discrepancy)
+            SavingsMonth(
+                contract_id, status == SavingsResult.Status.OK, amount, projected, invoice_discrepancy, currency
+            )
         )
     ratings = _scoped(ManualRating.objects.all(), "provider_id", provider_ids, months).values_list(
         "provider_id", "period", "criterion", "rating"
@@ -268,6 +292,8 @@ def _level_input(level: LevelMonth) -> scoring.ServiceLevelInput:
         minimum_level=level.minimum_level,
         higher_is_better=metric.higher_is_better,
         weight=level.weight,
+        process=level.process,
+        contract=level.contract,
     )
 
 
@@ -278,7 +304,9 @@ def _cost(computed: list[SavingsMonth], all_savings: list[SavingsMonth]) -> scor
     projections = [s.projected for s in computed if s.projected is not None]
     projected = float(sum(projections, Decimal("0"))) if projections else None
     discrepancies = sum(1 for s in all_savings if s.invoice_discrepancy)
-    return scoring.cost_criterion(realised, projected, invoice_discrepancies=discrepancies)
+    # Every savings result is in the portal's reporting currency (savings.services); say which.
+    currency = next((s.currency for s in computed if s.currency), settings.REPORTING_CURRENCY)
+    return scoring.cost_criterion(realised, projected, invoice_discrepancies=discrepancies, currency=currency)
 
 
 def _risk(

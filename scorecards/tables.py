@@ -7,6 +7,9 @@ import django_tables2 as tables
 from core import formatting
 from core.tables import NumberColumn
 from scorecards.models import Scorecard
+from scorecards.selectors import open_months
+
+MONTH_IN_PROGRESS = "month in progress"
 
 
 class ScoreColumn(NumberColumn):
@@ -63,5 +66,18 @@ class ScorecardTable(tables.Table):
     def value_rank(self, record: Scorecard, value: int | None) -> str:
         return f"{value} of {record.rank_of}" if value is not None else ""
 
-    def render_standing(self, value: str) -> str:
-        return value or "no score"
+    def render_standing(self, record: Scorecard, value: str) -> str:
+        text = value or "no score"
+        return f"{text} ({MONTH_IN_PROGRESS})" if self._in_progress(record) else text
+
+    def _in_progress(self, record: Scorecard) -> bool:
+        """Whether the record's month is still running: its score is provisional (no consequence
+        is proposed from it). The page's providers are looked up at once, not row by row."""
+        open_from: dict[int, Any] | None = getattr(self, "_open_from", None)
+        if open_from is None:
+            page = getattr(self, "page", None)
+            rows = page.object_list if page is not None else [record]
+            open_from = self._open_from = open_months({getattr(row, "record", row).provider_id for row in rows})
+        if record.provider_id not in open_from:
+            open_from.update(open_months([record.provider_id]))
+        return record.period >= open_from[record.provider_id]

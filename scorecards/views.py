@@ -23,18 +23,26 @@ def _points(value: Any) -> str:
     return formatting.number(value, 2)
 
 
+def _where(level: dict[str, Any]) -> str:
+    """ " (Claims processing, contract MNL-2026-01)": which of two same-named levels this is."""
+    parts = [level.get("process") or "", f"contract {level['contract']}" if level.get("contract") else ""]
+    text = ", ".join(p for p in parts if p)
+    return f" ({text})" if text else ""
+
+
 def criterion_inputs(code: str, kind: str, inputs: dict[str, Any]) -> list[str]:
     """A criterion's inputs as sentences in the domain's words, one per fact."""
     if kind == ScorecardCriterion.Kind.SLA:
         return [
-            f"{level['name']}: {formatting.significant(level['actual'])} against the target "
+            f"{level['name']}{_where(level)}: {formatting.significant(level['actual'])} against the target "
             f"{formatting.significant(level['expected_level'])} and the minimum "
             f"{formatting.significant(level['minimum_level'])} ({level['direction']} is better) "
             f"→ {_points(level['points'])} points, weight {formatting.significant(level['weight'])}"
             for level in inputs.get("service_levels", [])
         ]
     if kind == ScorecardCriterion.Kind.COST:
-        currency = settings.REPORTING_CURRENCY
+        # Stored since the money became strings with their currency; older breakdowns lack it.
+        currency = inputs.get("currency") or settings.REPORTING_CURRENCY
         projected = inputs.get("projected_savings")
         lines = [
             f"Realised savings {formatting.money(inputs.get('realised_savings'), currency)} against projected "
@@ -112,6 +120,7 @@ class ScorecardDetailView(ObjectDetailView):
                 for process_card in selectors.process_scorecards(card)
             ],
             change=tables.signed(card.change),
+            in_progress=selectors.is_provisional(card),
         )
         return context
 

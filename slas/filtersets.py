@@ -1,18 +1,15 @@
 """One FilterSet per model, shared by the browser lists and the API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 
 from contracts.filtersets import contract_filter, process_filter
 from core.catalogue import METRIC_CHOICES
-from core.filtersets import MonthFilter, PeriodRangeForm, SearchFilterSet
+from core.filtersets import MonthFilter, PeriodRangeForm, SearchFilterSet, YesNoFilter
 from slas import selectors
 from slas.forms import PeriodForm
 from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
 from vendors.filtersets import provider_filter
-
-ANY_YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
 
 class ServiceLevelFilterSet(SearchFilterSet):
@@ -58,8 +55,8 @@ class ComplianceResultFilterSet(SearchFilterSet):
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month (YYYY-MM)")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month (YYYY-MM)")
     # "Any" rather than django's "Unknown" for the empty choice: the filter is simply not applied.
-    chronic = django_filters.BooleanFilter(label="Chronic breach", widget=ANY_YES_NO)
-    discrepancy = django_filters.BooleanFilter(label="Vendor's claim differs", widget=ANY_YES_NO)
+    chronic = YesNoFilter(label="Chronic breach")
+    discrepancy = YesNoFilter(label="Vendor's claim differs")
 
     class Meta:
         model = ComplianceResult

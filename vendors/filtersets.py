@@ -3,7 +3,7 @@
 import django_filters
 from django_countries import countries
 
-from core.filtersets import KeyedModelChoiceFilter, KeyedModelMultipleChoiceFilter, SearchFilterSet
+from core.filtersets import KeyedModelChoiceFilter, KeyedModelMultipleChoiceFilter, SearchFilterSet, YesNoFilter
 from vendors.models import Certification, Contact, Provider
 
 PROVIDER_KEYS = ("name",)
@@ -40,7 +40,7 @@ class ProviderFilterSet(SearchFilterSet):
 class ContactFilterSet(SearchFilterSet):
     search_fields = ("name", "role", "email", "provider__name")
     provider = provider_filter()
-    is_primary = django_filters.BooleanFilter(label="Primary contact")
+    is_primary = YesNoFilter(label="Primary contact")
 
     class Meta:
         model = Contact

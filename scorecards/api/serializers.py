@@ -32,7 +32,16 @@ BREAKDOWN_SCHEMA = {
                     "points": {**NULLABLE_NUMBER, "description": "0–100; null when the criterion has no data."},
                     "contribution": {**NULLABLE_NUMBER, "description": "points × effective_weight ÷ 100."},
                     "left_out": {"type": "boolean"},
-                    "inputs": {"type": "object", "additionalProperties": True},
+                    "inputs": {
+                        "type": "object",
+                        "additionalProperties": True,
+                        "description": "What the points were computed from, by criterion kind. Service levels "
+                        "(``service_levels``): each with its ``process`` and ``contract`` reference (two processes may "
+                        "have same-named levels), measured value, target, minimum and points. "
+                        "Cost: ``realised_savings`` and ``projected_savings`` are money, "
+                        "decimal strings (null projection: no business case) in ``currency``, the reporting "
+                        "currency of the savings results; ``invoice_discrepancies`` and ``base_points``.",
+                    },
                 },
             },
         },

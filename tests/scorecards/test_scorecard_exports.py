@@ -74,7 +74,7 @@ def test_the_csv_is_filtered_and_formula_safe(client, viewer_user, cards):
     assert "SLA performance (points)" in header and "Review status" in header
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert set(by_name) == {"Manila Care", "'" + EVIL}  # the formula is written as text
-    assert by_name["Manila Care"]["Score"] == "48.5" and by_name["Manila Care"]["Decision"] == "Watch"
+    assert by_name["Manila Care"]["Score"] == "48.50" and by_name["Manila Care"]["Decision"] == "Watch"
     assert by_name["Manila Care"]["Left out"] == "cost"
     bad = client.get("/scorecards/export/?format=pdf")
     assert bad.status_code == 400 and "format" in bad.content.decode()

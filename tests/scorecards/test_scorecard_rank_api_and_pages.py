@@ -156,7 +156,9 @@ def test_the_scorecard_page_lists_criteria_inputs_rank_and_trend(client, viewer_
     page = client.get(f"/scorecards/{card.pk}/").content.decode()
     assert "Default, version 1" in page
     assert "2 of 2 in Customer support &amp; call centre" in page
-    assert "Answered in 20 s: 75 against the target 80 and the minimum 70 (higher is better) → 50.00 points" in page
+    where = f"({level.process.name}, contract {contract.reference})"  # which process's level it is
+    inputs = "75 against the target 80 and the minimum 70 (higher is better) → 50.00 points"
+    assert f"Answered in 20 s {where}: {inputs}" in page
     assert "Realised savings 80.00 USD against projected 100.00 USD → 80.00 points" in page
     assert "Left out: no reviewer rated it for the month" in page
     assert 'data-scorecard-sparkline="scorecard-trend-data"' in page and 'id="scorecard-trend-data"' in page
