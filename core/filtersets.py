@@ -27,6 +27,22 @@ class SearchFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """django-filter's loop, minus the cost of the model choice filters a request leaves out.
+
+        An unused ``ModelMultipleChoiceFilter`` cleans to ``queryset.none()``, and django-filter
+        asks ``if not value``: that evaluates it, compiling a query (with its joins) that can
+        only be empty, about 0.5 ms per filter on every list request. Such a value is known
+        empty without evaluating it (``query.is_empty()``), and the filter would return the
+        queryset unchanged, so it is skipped. Method filters still get every value.
+        """
+        for name, value in self.form.cleaned_data.items():
+            model_filter = self.filters[name]
+            if isinstance(value, QuerySet) and model_filter.method is None and value.query.is_empty():
+                continue
+            queryset = model_filter.filter(queryset, value)
+        return queryset
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value or not self.search_fields:

@@ -23,6 +23,27 @@ CRITICAL_WITHOUT_CREDIT = (
 )
 
 
+def service_level_display_name(name: str, metric: str, parameters: dict | None) -> str:
+    """A service level's name as lists show it: its own, else the metric's with its parameters.
+
+    A function of the three columns (``ServiceLevel.display_name``), so a page read as plain
+    rows (``/api/v1/compliance/``) names them exactly as a model instance would.
+    """
+    if name:
+        return name
+    info = CATALOGUE.get(metric)
+    if info is None:
+        return metric
+    params = parameters or {}
+    if "threshold_seconds" in params:
+        return f"{info.name.split(' (')[0]} within {params['threshold_seconds']} s"
+    if "hours" in params:
+        return f"Turnaround within {params['hours']} h"
+    if "percentile" in params:
+        return f"Handle time p{params['percentile']}"
+    return info.name
+
+
 class ServiceLevel(TimeStampedModel):
     """An SLA of a contract: a metric on one process, its target and its breach threshold.
 
@@ -126,19 +147,7 @@ class ServiceLevel(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        if self.name:
-            return self.name
-        info = CATALOGUE.get(self.metric)
-        if info is None:
-            return self.metric
-        params = self.parameters or {}
-        if "threshold_seconds" in params:
-            return f"{info.name.split(' (')[0]} within {params['threshold_seconds']} s"
-        if "hours" in params:
-            return f"Turnaround within {params['hours']} h"
-        if "percentile" in params:
-            return f"Handle time p{params['percentile']}"
-        return info.name
+        return service_level_display_name(self.name, self.metric, self.parameters)
 
     def clean(self) -> None:
         errors: dict[str, list[str] | str] = {}

@@ -24,7 +24,7 @@ from rest_framework.test import APIRequestFactory
 
 from core import roles, versions
 from slas.api.serializers import ComplianceResultSerializer, SlaStatusSerializer
-from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel
+from slas.models import ComplianceResult, ComplianceStatus, ServiceLevel, service_level_display_name
 from slas.selectors import compliance_list, service_level_list, with_period_results
 from tests.factories import ContractFactory, ProviderFactory, ServiceLevelFactory, UserFactory
 from vendors.models import Provider
@@ -356,8 +356,49 @@ def test_sla_status_rows_read_as_values_give_the_same_json_as_model_instances(vi
         f"{SLA_STATUS}&status=breached",
         f"{SLA_STATUS}&period_from=2026-09",
         "/api/v1/sla-status/?page_size=2&page=2",
+        f"{SLA_STATUS}&ordering=-metric",
+        f"{SLA_STATUS}&q=SLA&ordering=contract__reference",
+        "/api/v1/sla-status/?pagination=cursor&page_size=2",
     ]
     light = [viewer_api.get(url).content for url in urls]
+    urls.append(json.loads(light[-1])["next"])  # the cursor's second page
+    light.append(viewer_api.get(urls[-1]).content)
     monkeypatch.setattr(SlaStatusViewSet, "paginate_queryset", GenericAPIView.paginate_queryset)
     assert [viewer_api.get(url).content for url in urls] == light
     assert json.loads(light[0])["results"][0]["trend"]  # the trends are there
+
+
+@override_settings(API_CACHE_PAGES=False)
+def test_compliance_rows_read_as_values_give_the_same_json_as_model_instances(viewer_api, monkeypatch):
+    """``ComplianceResultViewSet.paginate_queryset`` reads the page with ``values()``: byte-for-byte the same page.
+
+    Over filters, orderings, page 2 and both pages of a cursor walk.
+    """
+    from rest_framework.generics import GenericAPIView
+
+    from slas.api.views import ComplianceResultViewSet
+
+    add_service_levels(4)
+    urls = [
+        COMPLIANCE,
+        f"{COMPLIANCE}&status=breached&ordering=-actual",
+        f"{COMPLIANCE}&period_from=2026-09&ordering=credit_amount",
+        f"{COMPLIANCE}&q=SLA&chronic=yes",
+        "/api/v1/compliance/?page_size=5&page=2",
+        "/api/v1/compliance/?pagination=cursor&page_size=5",
+    ]
+    light = [viewer_api.get(url) for url in urls]
+    cursor_next = light[-1].json()["next"]
+    urls.append(cursor_next)
+    light.append(viewer_api.get(cursor_next))
+    assert all(response.status_code == 200 for response in light)
+    monkeypatch.setattr(ComplianceResultViewSet, "paginate_queryset", GenericAPIView.paginate_queryset)
+    assert [viewer_api.get(url).content for url in urls] == [response.content for response in light]
+    first = json.loads(light[1].content)["results"][0]
+    assert first["credit_breakdown"] is not None and first["service_level_name"]  # the rows are filled in
+
+
+def test_a_service_levels_display_name_is_the_function_of_its_columns(viewer_user):
+    for sla in add_service_levels(4):
+        assert sla.display_name == service_level_display_name(sla.name, sla.metric, sla.parameters)
+        assert sla.display_name
