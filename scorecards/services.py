@@ -115,6 +115,18 @@ class ProviderInputs:
         """The months with anything to score: compliance or savings results, or ratings."""
         return sorted(set(self.levels) | set(self.savings) | {month for month, _ in self.ratings})
 
+    def score(self, month: dt.date, criteria: list["ScorecardCriterion"], bands: list[scoring.Band]) -> dict[str, Any]:
+        """The month's stored fields (score, standing, breakdown, note) from these inputs."""
+        return month_fields(
+            self.provider,
+            month,
+            self.levels.get(month, []),
+            self.savings.get(month, []),
+            self.ratings,
+            criteria,
+            bands,
+        )
+
 
 def _scoped(queryset: QuerySet, path: str, provider_ids: list[int] | None, months: list[dt.date] | None) -> QuerySet:
     if provider_ids is not None:
@@ -374,15 +386,7 @@ def preview_scores(
     preview: dict[tuple[int, dt.date], dict[str, Any]] = {}
     for provider_id, inputs in read_inputs(None, window).items():
         for month in inputs.active_months():
-            preview[(provider_id, month)] = month_fields(
-                inputs.provider,
-                month,
-                inputs.levels.get(month, []),
-                inputs.savings.get(month, []),
-                inputs.ratings,
-                criteria,
-                bands,
-            )
+            preview[(provider_id, month)] = inputs.score(month, criteria, bands)
     return preview
 
 
@@ -395,18 +399,7 @@ def score_provider(
     """Each month's stored fields (score, standing, breakdown, note) for one provider (not stored)."""
     inputs = read_inputs([provider.pk], months)[provider.pk]
     inputs.provider = provider
-    return {
-        month: month_fields(
-            provider,
-            month,
-            inputs.levels.get(month, []),
-            inputs.savings.get(month, []),
-            inputs.ratings,
-            criteria,
-            bands,
-        )
-        for month in months
-    }
+    return {month: inputs.score(month, criteria, bands) for month in months}
 
 
 # --- Writing in bulk ---------------------------------------------------------------------
@@ -495,15 +488,7 @@ def recompute_scorecards(
     process_rows: list[dict[str, Any]] = []
     for provider_id, provider_inputs in inputs.items():
         for month in wanted if wanted is not None else provider_inputs.active_months():
-            provider_fields = fields[(provider_id, month)] = month_fields(
-                provider_inputs.provider,
-                month,
-                provider_inputs.levels.get(month, []),
-                provider_inputs.savings.get(month, []),
-                provider_inputs.ratings,
-                criteria,
-                bands,
-            )
+            provider_fields = fields[(provider_id, month)] = provider_inputs.score(month, criteria, bands)
             by_process = process_month_fields(provider_inputs, month, criteria, bands, provider_fields)
             for process_id, process_fields in by_process.items():
                 process_rows.append(
