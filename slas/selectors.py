@@ -4,10 +4,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -19,7 +19,11 @@ from slas.periods import MonthWindow, default_window, requested_window, term_win
 
 
 def service_level_list(*, user: User | AnonymousUser) -> QuerySet[ServiceLevel]:
-    queryset = ServiceLevel.objects.select_related("contract__provider", "process")
+    # The id last: two service levels of one contract, process and metric (other parameters)
+    # must not swap places between two reads of a list, or a page would repeat or skip one.
+    queryset = ServiceLevel.objects.select_related("contract__provider", "process").order_by(
+        *(ServiceLevel._meta.ordering or ()), "pk"
+    )
     return visible_to(queryset, user, provider_path="contract__provider")
 
 
@@ -58,6 +62,30 @@ PERIOD_RESULT_FIELDS = (
 )
 
 
+class PeriodPoint(NamedTuple):
+    """A result of the period as sla-status reads it (:data:`PERIOD_RESULT_FIELDS`, in order).
+
+    650 of them make a page of 50 service levels: a tuple, not a model instance (or even a
+    namespace), is what keeps that page cheap.
+    """
+
+    service_level_id: int
+    period: dt.date
+    period_closed: bool
+    actual: float | None
+    status: str
+    credit_amount: Decimal
+    earned_back: bool | None
+    chronic: bool
+    discrepancy: bool
+    claimed_value: float | None
+
+    @property
+    def credit_owed(self) -> Decimal:
+        """``ComplianceResult.credit_owed``: the credit, or 0 once earned back."""
+        return Decimal("0") if self.earned_back else self.credit_amount
+
+
 def with_period_results(
     service_levels: QuerySet[ServiceLevel], *, period_from: dt.date | None = None, period_to: dt.date | None = None
 ) -> QuerySet[ServiceLevel]:
@@ -93,26 +121,71 @@ def default_windows(
 
     "With data" is a result other than ``no_data`` inside the term; one query for all contracts.
     """
-    now = now or timezone.now()
-    last_with_data = (
+    return windows_from_terms(window_terms(contract_ids=contract_ids), now=now)
+
+
+def window_terms(*, contract_ids: Iterable[int] | QuerySet) -> QuerySet:
+    """(id, start date, end date, time zone, last month with data) of each contract: what a default window needs.
+
+    The last month with data is a result other than ``no_data`` inside the term: the latest
+    of each service level's (one probe of the ``(service_level, period)`` index each, newest
+    first), then the latest of those, rather than a sort of all the contract's results.
+    """
+    latest_of_service_level = (
         ComplianceResult.objects.filter(
-            service_level__contract=OuterRef("pk"),
-            period__gte=TruncMonth("service_level__contract__start_date"),
-            period__lte=F("service_level__contract__end_date"),
+            service_level=OuterRef("pk"),
+            period__gte=OuterRef("term_first"),
+            period__lte=OuterRef("contract__end_date"),
         )
         .exclude(status=ComplianceStatus.NO_DATA)
         .order_by("-period")
         .values("period")[:1]
     )
-    rows = (
+    last_with_data = (
+        ServiceLevel.objects.filter(contract=OuterRef("pk"))
+        .annotate(term_first=TruncMonth("contract__start_date"))
+        .annotate(latest=Subquery(latest_of_service_level))
+        .values("contract")
+        .annotate(last=Max("latest"))
+        .values("last")
+    )
+    return (
         Contract.objects.filter(pk__in=contract_ids)
         .annotate(last_with_data=Subquery(last_with_data))
         .values_list("pk", "start_date", "end_date", "time_zone", "last_with_data")
     )
+
+
+def windows_from_terms(
+    rows: Iterable[tuple[int, dt.date, dt.date, Any, dt.date | None]], *, now: dt.datetime | None = None
+) -> dict[int, MonthWindow]:
+    """The default windows of :func:`window_terms`' rows (the current month in each contract's zone)."""
+    now = now or timezone.now()
     return {
         pk: default_window(term_window(start, end), last, current_month=month_start(now.astimezone(zone).date()))
         for pk, start, end, zone, last in rows
     }
+
+
+def period_results_sql(fields: Iterable[str] = PERIOD_RESULT_FIELDS) -> str:
+    """The results of given service levels inside given windows, newest first: ``with_period_results``' prefetch in SQL.
+
+    Three array parameters, one element per service level: ids, first months, last months.
+    For the cold path of ``/api/v1/sla-status/`` (``slas.api.views``), which knows each
+    service level's window only once the page is read, so the ORM cannot compile it ahead.
+    """
+    meta = ComplianceResult._meta
+    column_of = {field.attname: field.column for field in meta.concrete_fields}
+    columns = ", ".join(f'r."{column_of[name]}"' for name in fields)
+    # One index range scan per service level (``one_result_per_sla_and_period``): no scan
+    # of other service levels' results, whatever the statistics say.
+    return (
+        f"SELECT {columns} FROM unnest(%s::bigint[], %s::date[], %s::date[]) "
+        "AS w (service_level_id, first, last) "
+        f'CROSS JOIN LATERAL (SELECT * FROM "{meta.db_table}" inner_r '
+        'WHERE inner_r."service_level_id" = w.service_level_id AND inner_r."period" BETWEEN w.first AND w.last) r '
+        'ORDER BY r."period" DESC'
+    )
 
 
 def contract_window(

@@ -58,6 +58,7 @@ class KnownToken(NamedTuple):
     user_pk: int
     date_joined: dt.datetime
     created: dt.datetime  # its expiry is checked on every request, from this
+    is_superuser: bool  # a superuser holds every permission (the cold path's permission check)
 
 
 #: Tokens this process authenticated, with the data version of that moment. An entry is used
@@ -111,5 +112,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user._data_version = token.data_version  # read by versions.current_for
         if token_expired(token):
             raise exceptions.AuthenticationFailed("Token expired: renew it on your profile page.")
-        _remember_token(key, KnownToken(token.data_version or 0, user.pk, user.date_joined, token.created))
+        _remember_token(
+            key, KnownToken(token.data_version or 0, user.pk, user.date_joined, token.created, user.is_superuser)
+        )
         return user, token

@@ -1,11 +1,14 @@
 """REST endpoints for service levels and the (read-only) metric catalogue."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -14,6 +17,8 @@ from rest_framework.views import APIView
 
 from contracts.filtersets import CONTRACT_KEYS
 from contracts.selectors import contract_list
+from core.api import coldpath
+from core.api.coldpath import PlainPage
 from core.api.conditional import VersionedListMixin, conditional_list_schema
 from core.api.exceptions import ErrorResponseSerializer as ErrorResponse
 from core.api.lookups import get_by_key_or_404
@@ -85,6 +90,24 @@ class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet)
         if page is None:
             return None
         return [_compliance_row(row) for row in page]
+
+    @classmethod
+    def cold_page(cls, request: HttpRequest, user: User, version: int, page: PlainPage) -> dict[str, Any] | None:
+        """A plain page rendered without DRF (``core.api.coldpath``): the same rows, serializer and links."""
+        listed = coldpath.compiled(
+            cls,
+            user,
+            version,
+            lambda user: selectors.compliance_list(user=user).values("pk", *COMPLIANCE_ROW_FIELDS),
+            count=lambda user: selectors.compliance_list(user=user),
+        )
+        found = coldpath.paged(listed, page)
+        if found is None:
+            return None
+        rows, total = found
+        serializer = cls.serializer_class(context={"request": request})
+        results = [serializer.to_representation(cast(Any, _compliance_row(row))) for row in rows]
+        return coldpath.page_body(request, page, total, results)
 
 
 #: What a compliance page reads of each result and its service level, contract and provider.
@@ -163,17 +186,64 @@ class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.Gener
         if rows is None:
             return None
         page = [_sla_status_row(row) for row in rows]
-        by_service_level: dict[int, list[SimpleNamespace]] = {sla.pk: [] for sla in page}
-        period_results = prefetch.queryset.filter(service_level_id__in=list(by_service_level)).values(
+        period_results = prefetch.queryset.filter(service_level_id__in=[sla.pk for sla in page]).values_list(
             *selectors.PERIOD_RESULT_FIELDS
         )
-        for row in period_results:
-            point = SimpleNamespace(**row)
-            point.credit_owed = Decimal("0") if point.earned_back else point.credit_amount  # ComplianceResult's
-            by_service_level[row["service_level_id"]].append(point)
-        for sla in page:
-            sla.recent_results = by_service_level[sla.pk]
-        return page
+        return _with_recent_results(page, period_results)
+
+    @classmethod
+    def cold_page(cls, request: HttpRequest, user: User, version: int, page: PlainPage) -> dict[str, Any] | None:
+        """A plain page rendered without DRF (``core.api.coldpath``): the same rows, windows, serializer and links.
+
+        Three prepared statements: the page with its count; the default windows of the page's
+        contracts (``selectors.window_terms``, compiled for all the user's contracts and
+        narrowed to these); the page's results inside them (``selectors.period_results_sql``).
+        """
+        listed = coldpath.compiled(
+            cls,
+            user,
+            version,
+            lambda user: selectors.service_level_list(user=user).values("pk", *SLA_STATUS_ROW_FIELDS, "contract_id"),
+            count=lambda user: selectors.service_level_list(user=user),
+        )
+        found = coldpath.paged(listed, page)
+        if found is None:
+            return None
+        rows, total = found
+        terms = coldpath.compiled(
+            (cls, "windows"),
+            user,
+            version,
+            lambda user: selectors.window_terms(
+                contract_ids=selectors.service_level_list(user=user).values("contract")
+            ),
+        )
+        contract_ids = sorted({row["contract_id"] for row in rows})
+        windows = selectors.windows_from_terms(coldpath.rows_where(terms, "listed.pk = ANY(%s)", [contract_ids]))
+        page_rows = [_sla_status_row(row) for row in rows]
+        in_window = [windows[row["contract_id"]] for row in rows]
+        period_results = coldpath.fetch_rows(
+            selectors.period_results_sql(),
+            [[sla.pk for sla in page_rows], [w.first for w in in_window], [w.last for w in in_window]],
+        )
+        serializer = cls.serializer_class(context={"request": request})
+        results = [
+            serializer.to_representation(cast(Any, sla)) for sla in _with_recent_results(page_rows, period_results)
+        ]
+        return coldpath.page_body(request, page, total, results)
+
+
+def _with_recent_results(
+    page: list[SimpleNamespace], period_results: Iterable[tuple[Any, ...]]
+) -> list[SimpleNamespace]:
+    """The page's service levels, each with ``recent_results``: its results (rows in
+    ``PERIOD_RESULT_FIELDS`` order, newest first) as ``selectors.PeriodPoint``s."""
+    by_service_level: dict[int, list[selectors.PeriodPoint]] = {sla.pk: [] for sla in page}
+    for point in map(selectors.PeriodPoint._make, period_results):
+        by_service_level[point.service_level_id].append(point)
+    for sla in page:
+        sla.recent_results = by_service_level[sla.pk]
+    return page
 
 
 #: What sla-status reads of a service level and its contract, provider and process (``selectors.SLA_STATUS_FIELDS``).
