@@ -180,6 +180,9 @@ def compiled(
     return entry
 
 
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 class _PreparedCursor(psycopg.Cursor):
     """A server-side binding cursor whose statements are prepared (psycopg keeps them per connection)."""
 
@@ -187,18 +190,28 @@ class _PreparedCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
 
 
-def _fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one statement as a server-side prepared statement: (column names, rows).
+def fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement: (column names, rows); prepared when the connection outlives the request.
 
-    Django's cursors bind parameters on the client, so PostgreSQL plans every statement
-    afresh; the same few statements run here on every cold request, so they are prepared
-    once per connection (persistent connections keep them between requests). The cursor is
-    wrapped as Django wraps its own, so the statements are logged and counted like any other
-    (``connection.queries``, ``CaptureQueriesContext``, execute wrappers).
-    Not for a pooler in transaction mode (PgBouncer before 1.21 loses prepared statements).
+    Django's cursors bind parameters on the client, so PostgreSQL parses and plans every
+    statement afresh. The same few statements run here on every cold request, so with
+    persistent connections (``CONN_MAX_AGE``, as a gunicorn deployment should run) they are
+    server-side prepared once per connection; with a connection per request, preparing
+    would only add a round trip. The cursor is wrapped as Django wraps its own, so the
+    statements are logged and counted like any other (``connection.queries``,
+    ``CaptureQueriesContext``, execute wrappers). Not for a pooler in transaction mode
+    (PgBouncer before 1.21 loses prepared statements): set ``CONN_MAX_AGE=0`` there.
     """
     connection.ensure_connection()
-    raw: Any = _PreparedCursor(connection.connection)
+    raw_connection = connection.connection
+    persistent = connection.settings_dict.get("CONN_MAX_AGE") != 0
+    if persistent and raw_connection.prepare_threshold is None:
+        # Django opens its connections with ``prepare_threshold=None``, with which psycopg
+        # prepares nothing, not even on ``prepare=True``. A threshold no statement reaches
+        # lets ``prepare=True`` work and still prepares nothing on its own (Django's own
+        # cursors bind on the client and never prepare anyway).
+        raw_connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
+    raw: Any = _PreparedCursor(raw_connection) if persistent else psycopg.Cursor(raw_connection)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
@@ -212,7 +225,7 @@ def paged(query: CompiledList, page: PlainPage) -> tuple[list[dict[str, Any]], i
     top-N sort of the list. An empty page past the first gives no count (and would be
     DRF's 400): it answers None.
     """
-    names, fetched = _fetch(
+    names, fetched = fetch(
         f"SELECT listed.*, (SELECT count(*) FROM ({query.count_sql}) counted) "
         f"FROM ({query.sql}) listed LIMIT %s OFFSET %s",
         (*query.count_params, *query.params, page.size, page.offset),
@@ -232,13 +245,13 @@ def rows_where(query: CompiledList, condition: str, params: Sequence[Any]) -> li
     PostgreSQL pushes the condition into the query, so a query compiled for every row the
     user may see costs only the rows asked for.
     """
-    _, fetched = _fetch(f"SELECT * FROM ({query.sql}) listed WHERE {condition}", (*query.params, *params))
+    _, fetched = fetch(f"SELECT * FROM ({query.sql}) listed WHERE {condition}", (*query.params, *params))
     return query.rows(fetched)
 
 
 def fetch_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """The rows of a statement (prepared, as :func:`paged`)."""
-    return _fetch(sql, params)[1]
+    return fetch(sql, params)[1]
 
 
 def page_body(request: HttpRequest, page: PlainPage, total: int, results: list[Any]) -> dict[str, Any]:

@@ -85,8 +85,14 @@ def _by_view(user, url: str):
         return _client(user).get(url)
 
 
-@pytest.mark.parametrize("role", [roles.VIEWER, roles.OPERATIONS, roles.PROCUREMENT, "superuser"])
-def test_every_page_of_both_lists_is_the_views_own_bytes(role, lane_calls):
+@pytest.mark.parametrize(
+    ("role", "persistent"),
+    [(roles.VIEWER, False), (roles.OPERATIONS, False), (roles.PROCUREMENT, True), ("superuser", True)],
+)
+def test_every_page_of_both_lists_is_the_views_own_bytes(role, persistent, lane_calls, monkeypatch):
+    """With a connection per request and with persistent connections (prepared statements)."""
+    if persistent:
+        monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
     _portfolio()
     superuser = role == "superuser"
     user = UserFactory(username=f"cold-{role}", is_superuser=superuser, role=None if superuser else role)
@@ -110,6 +116,10 @@ def test_every_page_of_both_lists_is_the_views_own_bytes(role, lane_calls):
                 assert answered.content == expected.content, url
                 for header in ("ETag", "Cache-Control", "Vary", "Content-Type", "Allow"):
                     assert answered.get(header) == expected.get(header), (url, header)
+    if persistent:  # the statements were prepared on this connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] > 0
 
 
 def test_the_1999_contract_shows_its_own_months(viewer_user, lane_calls):
