@@ -101,6 +101,9 @@ WSGI_APPLICATION = "bpo_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Server-side prepared statements for the polled lists' cold pages (core.api.coldpath), with
+# persistent connections only. Off by default: a pooler in transaction mode loses them.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead log: the page polling an import's progress reads while the import writes
     # (in SQLite's default journal mode a large write transaction locks readers out).

@@ -19,6 +19,8 @@ DEBUG = False
 # CONN_MAX_AGE=0 to measure the ordinary default.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# As a deployment with persistent connections and no transaction-mode pooler should run.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)  # noqa: F405
 ROOT_URLCONF = "bpo_portal.urls_bench"
 # With this header a request to sla-status or compliance renders its page afresh (ETag and
 # 304 unchanged): the benchmark's "cold" figures. Not set in any other settings module.

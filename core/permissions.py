@@ -38,7 +38,8 @@ class CachedPermissionsBackend(ModelBackend):
             return super().get_all_permissions(user_obj, obj)
         if hasattr(user_obj, "_perm_cache"):
             return user_obj._perm_cache
-        key = permissions_key(
+        key = versions.cache_key(
+            "perms",
             connection.settings_dict["NAME"],
             versions.current_for(user_obj),
             user_obj.pk,
@@ -51,11 +52,6 @@ class CachedPermissionsBackend(ModelBackend):
             versions.cache_set(key, permissions, PERMISSIONS_SECONDS)
         user_obj._perm_cache = permissions
         return permissions
-
-
-def permissions_key(database: str, version: int, user_pk: Any, date_joined: Any, is_superuser: bool) -> str:
-    """The cache key of a user's permission set (one place: this backend and ``core.api.coldpath``)."""
-    return versions.cache_key("perms", database, version, user_pk, date_joined, is_superuser)
 
 
 def permissions_changed(sender: Any, action: str = "", **kwargs: Any) -> None:

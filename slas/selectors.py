@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -143,6 +144,7 @@ def window_terms(*, contract_ids: Iterable[int] | QuerySet) -> QuerySet:
     )
     last_with_data = (
         ServiceLevel.objects.filter(contract=OuterRef("pk"))
+        .order_by()  # not Meta.ordering's joins
         .annotate(term_first=TruncMonth("contract__start_date"))
         .annotate(latest=Subquery(latest_of_service_level))
         .values("contract")
@@ -151,6 +153,7 @@ def window_terms(*, contract_ids: Iterable[int] | QuerySet) -> QuerySet:
     )
     return (
         Contract.objects.filter(pk__in=contract_ids)
+        .order_by()
         .annotate(last_with_data=Subquery(last_with_data))
         .values_list("pk", "start_date", "end_date", "time_zone", "last_with_data")
     )
@@ -175,16 +178,18 @@ def period_results_sql(fields: Iterable[str] = PERIOD_RESULT_FIELDS) -> str:
     service level's window only once the page is read, so the ORM cannot compile it ahead.
     """
     meta = ComplianceResult._meta
-    column_of = {field.attname: field.column for field in meta.concrete_fields}
-    columns = ", ".join(f'r."{column_of[name]}"' for name in fields)
+    quote = connection.ops.quote_name
+    column_of = {field.attname: quote(str(field.column)) for field in meta.concrete_fields}
+    columns = ", ".join(f"r.{column_of[name]}" for name in fields)
     # One index range scan per service level (``one_result_per_sla_and_period``): no scan
     # of other service levels' results, whatever the statistics say.
     return (
         f"SELECT {columns} FROM unnest(%s::bigint[], %s::date[], %s::date[]) "
         "AS w (service_level_id, first, last) "
-        f'CROSS JOIN LATERAL (SELECT * FROM "{meta.db_table}" inner_r '
-        'WHERE inner_r."service_level_id" = w.service_level_id AND inner_r."period" BETWEEN w.first AND w.last) r '
-        'ORDER BY r."period" DESC'
+        f"CROSS JOIN LATERAL (SELECT * FROM {quote(meta.db_table)} inner_r "
+        f"WHERE inner_r.{column_of['service_level_id']} = w.service_level_id "
+        f"AND inner_r.{column_of['period']} BETWEEN w.first AND w.last) r "
+        f"ORDER BY r.{column_of['period']} DESC"
     )
 
 

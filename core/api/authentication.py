@@ -98,21 +98,46 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, refused once the token is older than its TTL."""
 
     def authenticate_credentials(self, key: str):
-        # DRF's own lookup, plus the data version (core.versions) in the same round trip: the
-        # polled lists need it on every request, and a second query was a third of a 304's time.
         try:
-            token = (
-                Token.objects.select_related("user").annotate(data_version=versions.version_expression()).get(key=key)
-            )
+            token = _token_with_version(key)
         except Token.DoesNotExist:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        user._data_version = token.data_version  # read by versions.current_for
         if token_expired(token):
             raise exceptions.AuthenticationFailed("Token expired: renew it on your profile page.")
-        _remember_token(
-            key, KnownToken(token.data_version or 0, user.pk, user.date_joined, token.created, user.is_superuser)
-        )
+        _remember(key, token)
         return user, token
+
+
+def _token_with_version(key: str) -> Token:
+    """DRF's own lookup (the token and its user), plus the data version (core.versions) in the same
+    round trip: the polled lists need it on every request, and a second query was a third of a 304's time."""
+    token = Token.objects.select_related("user").annotate(data_version=versions.version_expression()).get(key=key)
+    token.user._data_version = token.data_version  # read by versions.current_for
+    return token
+
+
+def _remember(key: str, token: Token) -> KnownToken:
+    user = token.user
+    version = getattr(token, "data_version", None) or 0  # annotated by _token_with_version
+    known = KnownToken(version, user.pk, user.date_joined, token.created, user.is_superuser)
+    _remember_token(key, known)
+    return known
+
+
+def authenticate_known(key: str) -> tuple[KnownToken, User] | None:
+    """The token ``key`` checked as :class:`ExpiringTokenAuthentication` checks it (one query) and
+    remembered at the current data version, with its user; None where it would refuse it.
+
+    For the cold path of the polled lists (``core.api.fastpath``): after a change, no token is
+    known at the new version, and the first poll of every client would otherwise go through DRF.
+    """
+    try:
+        token = _token_with_version(key)
+    except Token.DoesNotExist:
+        return None
+    if not token.user.is_active or token_expired(token):
+        return None
+    return _remember(key, token), token.user

@@ -29,24 +29,26 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
 import psycopg
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest, QueryDict
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core import versions
 from core.api.authentication import KnownToken
 from core.api.pagination import MAX_PAGE_SIZE
-from core.permissions import permissions_key
+from core.api.permissions import ModelPermissions
 
 _NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 PAGE_PARAM = "page"
@@ -85,31 +87,68 @@ def plain_page(query: QueryDict) -> PlainPage | None:
     return PlainPage(values.get(PAGE_PARAM, 1), size)
 
 
-def may_view(token: KnownToken, version: int, model: type[Model]) -> bool | None:
-    """DRF's ``ModelPermissions`` for a read of ``model``: True, False, or None when not known here.
+def imitates(view: Any) -> bool:
+    """Whether this module answers for ``view`` as DRF would: it has ``cold_page``, and the
+    authentication, permissions and pagination this module imitates are the view's own.
 
-    A superuser may (as ``User.has_perms`` says for an active one). Otherwise the user's
-    permission set must be in the cache at this version (``core.permissions``): it is put
-    there by the first request DRF checks at this version, so None sends this one to DRF.
+    A view that changes any of them (another permission class, another pagination) is left
+    to DRF, whatever ``cold_page`` says. PostgreSQL only: the statements are its dialect.
     """
-    if token.is_superuser:
-        return True
-    permissions = versions.cache_get(
-        permissions_key(connection.settings_dict["NAME"], version, token.user_pk, token.date_joined, False)
+    from core.api.authentication import ExpiringTokenAuthentication
+    from core.api.pagination import StandardPagination
+
+    return (
+        callable(getattr(view, "cold_page", None))
+        and connection.vendor == "postgresql"
+        and list(view.permission_classes) == list(api_settings.DEFAULT_PERMISSION_CLASSES)
+        and list(api_settings.DEFAULT_PERMISSION_CLASSES) == [IsAuthenticated, ModelPermissions]
+        and view.pagination_class is StandardPagination
+        and ExpiringTokenAuthentication in view.authentication_classes
     )
-    if permissions is None:
-        return None
-    return f"{model._meta.app_label}.view_{model._meta.model_name}" in permissions
 
 
-def throttled(view: Any, request: HttpRequest, token: KnownToken) -> bool:
-    """Whether one of the view's throttles refuses this request (DRF's own classes, counting it).
+def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> User | None:
+    """The token's user if DRF would let this read through, else None (DRF then answers, 403 or 429).
 
-    A refusal is left to DRF, which counts the request once more and answers the 429.
+    The checks are DRF's own: ``IsAuthenticated`` and ``ModelPermissions`` (``view_<model>``
+    through ``User.has_perms``, whose permission set ``core.permissions`` caches per data
+    version) and the view's throttle classes, run with the user and the view. A request
+    refused by a throttle is not recorded by it, so DRF counts it once, as it would.
     """
-    user = SimpleNamespace(is_authenticated=True, pk=token.user_pk)
+    user = user_at(token, version)
+    if user is None:
+        return None
+    model = view.queryset.model
+    if not user.has_perms([f"{model._meta.app_label}.view_{model._meta.model_name}"]):
+        return None
     shim = SimpleNamespace(user=user, META=request.META, _request=request)
-    return any(not throttle().allow_request(shim, None) for throttle in view.throttle_classes)
+    instance = view()
+    if not all(throttle().allow_request(shim, instance) for throttle in view.throttle_classes):
+        return None
+    return user
+
+
+class _Recent(OrderedDict[Any, Any]):
+    """A small LRU map: the cold path's users and compiled queries, a few hundred at most."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+        self.lock = threading.Lock()
+
+    def fetch(self, key: Any) -> Any:
+        with self.lock:
+            value = self.get(key)
+            if value is not None:
+                self.move_to_end(key)
+            return value
+
+    def keep(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self[key] = value
+            self.move_to_end(key)
+            while len(self) > self.size:
+                self.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -128,25 +167,26 @@ class CompiledList:
         return list(converted)
 
 
-#: Compiled list queries: (view, database, user, version) → the query. Cleared when full.
-_compiled: dict[tuple[Any, ...], CompiledList] = {}
-_users: dict[tuple[int, int], User] = {}
-_lock = threading.Lock()
-COMPILED_MAX = 256
+#: Compiled list queries: (name, database, user, version) → the query.
+_compiled = _Recent(256)
+#: Users as of a data version: (database, user, version) → the user (its permissions cached on it).
+_users = _Recent(256)
+
+
+def remember_user(user: User, version: int) -> None:
+    """``user`` as read at ``version`` (with its token: ``core.api.authentication.authenticate_known``)."""
+    user._data_version = version  # type: ignore[attr-defined]  # read by versions.current_for
+    _users.keep((connection.settings_dict["NAME"], user.pk, version), user)
 
 
 def user_at(token: KnownToken, version: int) -> User | None:
     """The token's user as of ``version`` (one query per user and version in this process)."""
-    key = (token.user_pk, version)
-    user = _users.get(key)
+    user = _users.fetch((connection.settings_dict["NAME"], token.user_pk, version))
     if user is None:
         user = User.objects.filter(pk=token.user_pk, is_active=True).first()
         if user is None:
             return None
-        with _lock:
-            if len(_users) >= COMPILED_MAX:
-                _users.clear()
-            _users[key] = user
+        remember_user(user, version)
     return user
 
 
@@ -165,7 +205,7 @@ def compiled(
     columns' joins (the selector itself, unordered), which is cheaper to count.
     """
     key = (name, connection.settings_dict["NAME"], user.pk, version)
-    entry = _compiled.get(key)
+    entry = _compiled.fetch(key)
     if entry is None:
         queryset = build(user)
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -173,10 +213,7 @@ def compiled(
         counted = (count or build)(user).order_by().values("pk")
         count_sql, count_params = counted.query.sql_with_params()
         entry = CompiledList(sql, tuple(params), count_sql, tuple(count_params), compiler)
-        with _lock:
-            if len(_compiled) >= COMPILED_MAX:
-                _compiled.clear()
-            _compiled[key] = entry
+        _compiled.keep(key, entry)
     return entry
 
 
@@ -195,23 +232,26 @@ def fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, .
 
     Django's cursors bind parameters on the client, so PostgreSQL parses and plans every
     statement afresh. The same few statements run here on every cold request, so with
-    persistent connections (``CONN_MAX_AGE``, as a gunicorn deployment should run) they are
-    server-side prepared once per connection; with a connection per request, preparing
-    would only add a round trip. The cursor is wrapped as Django wraps its own, so the
-    statements are logged and counted like any other (``connection.queries``,
-    ``CaptureQueriesContext``, execute wrappers). Not for a pooler in transaction mode
-    (PgBouncer before 1.21 loses prepared statements): set ``CONN_MAX_AGE=0`` there.
+    ``DB_PREPARED_STATEMENTS`` on and persistent connections (``CONN_MAX_AGE``, as a gunicorn
+    deployment should run) they are server-side prepared once per connection; with a
+    connection per request, preparing would only add a round trip. Off by default: a pooler
+    in transaction mode (PgBouncer before 1.21) loses prepared statements. The cursor is
+    wrapped as Django wraps its own, so the statements are logged and counted like any
+    other (``connection.queries``, ``CaptureQueriesContext``, execute wrappers).
     """
+    connection.validate_thread_sharing()
+    connection.close_if_health_check_failed()  # as Django's own cursor() does first
     connection.ensure_connection()
     raw_connection = connection.connection
     persistent = connection.settings_dict.get("CONN_MAX_AGE") != 0
-    if persistent and raw_connection.prepare_threshold is None:
+    prepare = persistent and getattr(settings, "DB_PREPARED_STATEMENTS", False)
+    if prepare and raw_connection.prepare_threshold is None:
         # Django opens its connections with ``prepare_threshold=None``, with which psycopg
         # prepares nothing, not even on ``prepare=True``. A threshold no statement reaches
         # lets ``prepare=True`` work and still prepares nothing on its own (Django's own
         # cursors bind on the client and never prepare anyway).
         raw_connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
-    raw: Any = _PreparedCursor(raw_connection) if persistent else psycopg.Cursor(raw_connection)
+    raw: Any = _PreparedCursor(raw_connection) if prepare else psycopg.Cursor(raw_connection)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
@@ -221,13 +261,13 @@ def fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, .
 def paged(query: CompiledList, page: PlainPage) -> tuple[list[dict[str, Any]], int] | None:
     """The page's rows of an ordered query (as dicts by column name) and the total count, in one statement.
 
-    The count is an uncorrelated subquery (run once, without the order), so the page is a
-    top-N sort of the list. An empty page past the first gives no count (and would be
-    DRF's 400): it answers None.
+    ``LIMIT`` and ``OFFSET`` follow the list's own ``ORDER BY`` (a top-N sort); the count is
+    an uncorrelated subquery (run once, without the order). An empty page past the first
+    gives no count (and would be DRF's 400): it answers None.
     """
     names, fetched = fetch(
         f"SELECT listed.*, (SELECT count(*) FROM ({query.count_sql}) counted) "
-        f"FROM ({query.sql}) listed LIMIT %s OFFSET %s",
+        f"FROM ({query.sql} LIMIT %s OFFSET %s) listed",
         (*query.count_params, *query.params, page.size, page.offset),
     )
     if not fetched:

@@ -62,11 +62,16 @@ class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet)
     filterset_class = filtersets.ComplianceResultFilterSet
     ordering_fields = ["period", "status", "actual", "credit_amount"]
 
+    @staticmethod
+    def listed(user: Any):
+        """The results this user may see, in the list's order: both paths' (DRF's and ``cold_page``'s) query."""
+        return selectors.compliance_list(user=user)
+
     def get_queryset(self):
         # Only what the representation shows of the service level, contract, provider and
         # process (not their every column and JSON field, 50 times a page).
         result_fields = [field.name for field in ComplianceResult._meta.concrete_fields]
-        return selectors.compliance_list(user=self.request.user).only(
+        return self.listed(self.request.user).only(
             *result_fields,
             "service_level__name",
             "service_level__metric",
@@ -98,8 +103,8 @@ class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet)
             cls,
             user,
             version,
-            lambda user: selectors.compliance_list(user=user).values("pk", *COMPLIANCE_ROW_FIELDS),
-            count=lambda user: selectors.compliance_list(user=user),
+            lambda user: cls.listed(user).values("pk", *COMPLIANCE_ROW_FIELDS),
+            count=cls.listed,
         )
         found = coldpath.paged(listed, page)
         if found is None:
@@ -159,8 +164,13 @@ class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.Gener
     filterset_class = filtersets.SlaStatusFilterSet  # adds the period and its results
     ordering_fields = ["metric", "contract__reference"]
 
+    @staticmethod
+    def listed(user: Any):
+        """The service levels this user may see, in the list's order: both paths' (DRF's and ``cold_page``'s) query."""
+        return selectors.service_level_list(user=user)
+
     def get_queryset(self):
-        return selectors.service_level_list(user=self.request.user)
+        return self.listed(self.request.user)
 
     def paginate_queryset(self, queryset):
         """The page, with each service level's ``recent_results`` read as plain rows, not model instances.
@@ -203,8 +213,8 @@ class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.Gener
             cls,
             user,
             version,
-            lambda user: selectors.service_level_list(user=user).values("pk", *SLA_STATUS_ROW_FIELDS, "contract_id"),
-            count=lambda user: selectors.service_level_list(user=user),
+            lambda user: cls.listed(user).values("pk", *SLA_STATUS_ROW_FIELDS, "contract_id"),
+            count=cls.listed,
         )
         found = coldpath.paged(listed, page)
         if found is None:
@@ -214,12 +224,12 @@ class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.Gener
             (cls, "windows"),
             user,
             version,
-            lambda user: selectors.window_terms(
-                contract_ids=selectors.service_level_list(user=user).values("contract")
-            ),
+            lambda user: selectors.window_terms(contract_ids=cls.listed(user).values("contract")),
         )
         contract_ids = sorted({row["contract_id"] for row in rows})
         windows = selectors.windows_from_terms(coldpath.rows_where(terms, "listed.pk = ANY(%s)", [contract_ids]))
+        if not windows.keys() >= set(contract_ids):
+            return None  # a contract deleted between the two statements: DRF answers
         page_rows = [_sla_status_row(row) for row in rows]
         in_window = [windows[row["contract_id"]] for row in rows]
         period_results = coldpath.fetch_rows(
