@@ -134,6 +134,7 @@ class _Builder:
         self.layer1: list[tuple[str, str]] = []  # (alias, expr) over the staging columns
         self.layer2: list[tuple[str, str]] = []  # (alias, expr) over layer 1
         self.oks: list[str] = []
+        self.lowered: set[str] = set()  # fields whose ``n_<name>`` is lower-cased (``field``)
         self.local_fields: list[str] = []
         self.conversions: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.anchor: str | None = None
@@ -224,13 +225,28 @@ class _Builder:
             )
             parts.append(self.null_case(column, spec) if column else "NULL::text")
         n = parts[0] if len(parts) == 1 else "(" + f" || {lit(spec.separator)} || ".join(parts) + ")"
+        if name in self.lowered:
+            # Once per row for the check and the value; the line pattern lets only ASCII
+            # through, which lower() in the "C" collation folds as Python does, faster.
+            n = f'lower({n} COLLATE "C")'
         self.layer1.append((f"n_{name}", n))
-        presence = f"n_{name} IS NOT NULL" if required else "true"
-        self.layer2.append(
-            (f"ok_{name}", f"(CASE WHEN n_{name} IS NULL THEN {presence} ELSE {check(f'n_{name}')} END)")
-        )
-        self.layer2.append((f"v_{name}", f"(CASE WHEN n_{name} IS NOT NULL THEN {value(f'n_{name}')} END)"))
-        self.oks.append(f"ok_{name}")
+        # Per row, every expression costs: a check that always holds is left out of ``ok``,
+        # and a value that is the text itself needs no CASE (NULL stays NULL).
+        checked = check(f"n_{name}")
+        if checked != "true":
+            presence = f"n_{name} IS NOT NULL" if required else "true"
+            self.layer2.append((f"ok_{name}", f"(CASE WHEN n_{name} IS NULL THEN {presence} ELSE {checked} END)"))
+            self.oks.append(f"ok_{name}")
+        elif required:
+            self.layer2.append((f"ok_{name}", f"(n_{name} IS NOT NULL)"))
+            self.oks.append(f"ok_{name}")
+        else:
+            self.layer2.append((f"ok_{name}", "true"))
+        converted = value(f"n_{name}")
+        if converted in (f"n_{name}", f"n_{name}::float8"):
+            self.layer2.append((f"v_{name}", converted))
+        else:
+            self.layer2.append((f"v_{name}", f"(CASE WHEN n_{name} IS NOT NULL THEN {converted} END)"))
 
     def constant(self, name: str, spec: FieldSpec) -> None:
         raw = spec.constant.strip() if isinstance(spec.constant, str) else spec.constant
@@ -268,7 +284,8 @@ class _Builder:
                 if not _ascii(keys):
                     raise NotCompilable("an outcome map with non-ASCII values")
                 return self.text_pattern(TEXT_MAX_LENGTH), lambda n: _in(n, keys), lambda n: self.mapped(n, spec.map)
-            return self.text_pattern(TEXT_MAX_LENGTH), lambda n: _in(f"lower({n})", OUTCOMES), lambda n: f"lower({n})"
+            self.lowered.add(name)
+            return self.text_pattern(TEXT_MAX_LENGTH), lambda n: _in(n, OUTCOMES), lambda n: n
         if ftype == BOOLEAN:
             trues = spec.true_values if spec.true_values is not None else DEFAULT_TRUE_VALUES
             falses = spec.false_values if spec.false_values is not None else DEFAULT_FALSE_VALUES
@@ -277,10 +294,11 @@ class _Builder:
             true_keys = {v.strip().lower() for v in trues}
             false_keys = {v.strip().lower() for v in falses} - true_keys
             known = true_keys | false_keys
+            self.lowered.add(name)
             return (
                 self.text_pattern(TEXT_MAX_LENGTH),
-                lambda n: _in(f"lower({n})", known),
-                lambda n: _in(f"lower({n})", true_keys),
+                lambda n: _in(n, known),
+                lambda n: _in(n, true_keys),
             )
         if ftype in (DURATION, NUMBER, CSAT):
             if ftype == DURATION:
@@ -318,7 +336,6 @@ class _Builder:
     def datetime_field(self, name: str, spec: FieldSpec, required: bool) -> None:
         """Layer 2 gets ``l_<name>``: the wall-clock time in the layout's zone (a timestamp;
         in a UTC layout the instant itself, see ``wall``)."""
-        presence = "false" if required else "true"
         self.local_fields.append(name)
         if spec.date_column is not None:
             date_core, date_value = self.strptime(spec.date_format, want="date")
@@ -334,9 +351,8 @@ class _Builder:
                 self.layer1.append((f"nt_{name}", time_n))
                 missing += f" OR nt_{name} IS NULL"
                 value = f"{value} + {self.shared(time_column, spec, 'time', spec.time_format, time_value)}"
-            self.layer2.append((f"ok_{name}", f"(CASE WHEN {missing} THEN {presence} ELSE true END)"))
+            self.presence(name, required, missing)
             self.layer2.append((f"l_{name}", f"(CASE WHEN NOT ({missing}) THEN {self.wall(value)} END)"))
-            self.oks.append(f"ok_{name}")
             return
         if spec.after is not None:
             raise NotCompilable("after on a full date-time column")
@@ -346,9 +362,17 @@ class _Builder:
         column = self.column(spec.column, self.value_pattern(spec, required, core))
         n = self.null_case(column, spec) if column else "NULL::text"
         self.layer1.append((f"n_{name}", n))
-        self.layer2.append((f"ok_{name}", f"(CASE WHEN n_{name} IS NULL THEN {presence} ELSE true END)"))
+        self.presence(name, required, f"n_{name} IS NULL")
         self.layer2.append((f"l_{name}", f"(CASE WHEN n_{name} IS NOT NULL THEN {converter(f'n_{name}')} END)"))
-        self.oks.append(f"ok_{name}")
+
+    def presence(self, name: str, required: bool, missing: str) -> None:
+        """``ok_<name>`` of a date-time: a required one must be there (an optional one is
+        always ok, and left out of ``ok``)."""
+        if required:
+            self.layer2.append((f"ok_{name}", f"(NOT ({missing}))"))
+            self.oks.append(f"ok_{name}")
+        else:
+            self.layer2.append((f"ok_{name}", "true"))
 
     def shared(self, column: str | None, spec: FieldSpec, kind: str, fmt: str, convert: Any) -> str:
         """A date or time column converted once per row, whichever fields read it (layer 1).
