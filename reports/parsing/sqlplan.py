@@ -364,7 +364,8 @@ class _Builder:
         n = self.null_case(column, spec) if column else "NULL::text"
         self.layer1.append((f"n_{name}", n))
         self.presence(name, required, f"n_{name} IS NULL")
-        self.layer2.append((f"l_{name}", f"(CASE WHEN n_{name} IS NOT NULL THEN {converter(f'n_{name}')} END)"))
+        # The conversions (casts, make_date, AT TIME ZONE) give NULL for NULL: no CASE.
+        self.layer2.append((f"l_{name}", converter(f"n_{name}")))
 
     def presence(self, name: str, required: bool, missing: str) -> None:
         """``ok_<name>`` of a date-time: a required one must be there (an optional one is
@@ -624,15 +625,24 @@ class _Builder:
                     f"THEN l_{name} + interval '1 day' ELSE l_{name} END)"
                 )
             inline[name] = expr
-            locals_[name] = f"a_{name}"
-            adjusted.append(f"{expr} AS a_{name}")
-        l3 = f"SELECT *, {', '.join(adjusted) or 'NULL AS no_times'} FROM ({l2}) l2 OFFSET 0"
+            if expr == f"l_{name}":
+                locals_[name] = expr
+            else:
+                locals_[name] = f"a_{name}"
+                adjusted.append(f"{expr} AS a_{name}")
+        # A layer per step only where it computes something: each layer copies every column
+        # of every row (canonical files have no ``after`` and, in UTC, no conversion).
+        l4 = l2
+        if adjusted:
+            l4 = f"SELECT *, {', '.join(adjusted)} FROM ({l4}) l2 OFFSET 0"
         if self.utc:
-            instants = [f"{locals_[name]} AS z_{name}" for name in locals_]  # already instants (``wall``)
+            instants = dict(locals_)  # already instants (``wall``)
         else:
             zone = lit(self.layout.timezone)
-            instants = [f"({locals_[name]} AT TIME ZONE {zone}) AS z_{name}" for name in locals_]
-        l4 = f"SELECT *, {', '.join(instants) or 'NULL AS no_instants'} FROM ({l3}) l3 OFFSET 0"
+            instants = {name: f"z_{name}" for name in locals_}
+            if locals_:
+                converted = ", ".join(f"({local} AT TIME ZONE {zone}) AS z_{name}" for name, local in locals_.items())
+                l4 = f"SELECT *, {converted} FROM ({l4}) l3 OFFSET 0"
 
         out: dict[str, str] = {}
         ok_terms = ["NOT placeholder", *self.oks]
@@ -640,7 +650,7 @@ class _Builder:
         for name in WORK_ITEM_FIELDS:
             if name in locals_:
                 a = locals_[name]
-                out[name] = f"z_{name}"
+                out[name] = instants[name]
                 if guard:
                     ok_terms.append(f"({a} IS NULL OR ({guard.format(a=a)}))")
             elif f"v_{name}" in aliases:
