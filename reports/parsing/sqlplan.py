@@ -117,7 +117,8 @@ class SqlPlan:
     anchor: str  # a staging column never empty in a judged line: NULL marks a placeholder
 
     def judged(self, where: str = "true") -> str:
-        """``SELECT seq, ok, <canonical fields>, extras, placeholder`` over the staging rows."""
+        """``SELECT seq, ok, <canonical fields>, extras, placeholder`` over the staging rows
+        (``ok`` is true, false or NULL: a row is loaded only where it is true)."""
         return self.body.replace("{where}", where)
 
 
@@ -679,7 +680,9 @@ class _Builder:
         start, end = self.period.start.isoformat(), self.period.end.isoformat()
         received = out["received_at"]
         ok_terms.append(f"({received} >= {lit(start)}::timestamptz AND {received} < {lit(end)}::timestamptz)")
-        ok = " AND ".join(f"coalesce({t}, false)" for t in ok_terms)
+        # No coalesce(…, false) per term: a NULL term makes ``ok`` NULL or false, and the
+        # lane reads it only as ``WHERE ok`` and ``ok IS NOT TRUE``, where NULL is not ok.
+        ok = " AND ".join(ok_terms)
         select = ", ".join(f"{out[name]} AS {name}" for name in WORK_ITEM_FIELDS)
         body = f"SELECT seq, placeholder, ({ok}) AS ok, {select}, extras FROM ({l4}) l4"
         return SqlPlan(line=self.line_pattern(), body=body, anchor=self.anchor or "")
