@@ -94,6 +94,24 @@ def test_duplicate_item_ids_are_row_errors_naming_the_first_row(contract, import
     assert reasons == [(7, "duplicate item id; first seen on row 3"), (8, "duplicate item id; first seen on row 3")]
 
 
+def test_ids_sharing_a_hash_are_told_apart_by_their_text(contract, imported, monkeypatch):
+    """The duplicate check groups ids by a 64-bit hash; ids that only share the hash (here
+    every id, as if they collided) are not duplicates: the ids themselves are compared."""
+    from reports import loaders
+
+    contract.rejected_row_tolerance_percent = 50
+    contract.save()
+    monkeypatch.setattr(
+        loaders,
+        "_repeated_rows_postgresql",
+        lambda report: list(WorkItem.objects.filter(report=report).values_list("pk", "item_id", "source_row")),
+    )
+    rows = [work_item(n) for n in range(5)] + [work_item(5, item_id="T-1"), work_item(6, item_id="T-1")]
+    report = imported(contract, canonical_csv(rows))
+    assert report.rows_accepted == 5 and report.rows_rejected == 2
+    assert sorted(e["row"] for e in report.errors) == [7, 8]
+
+
 def test_new_report_for_same_period_supersedes_the_old_one(contract, imported):
     first = imported(contract, canonical_csv([work_item(n) for n in range(10)]))
     second = imported(contract, canonical_csv([work_item(n, wait_seconds="5") for n in range(12)]))

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 CANONICAL = Layout.canonical(ReportKind.WORK_ITEMS)
 NATIVE = Layout.from_config(ANONYMOUS_BANK_LAYOUT)
+# The same columns read as UTC: date and clock columns give instants directly (``wall``).
+NATIVE_UTC = Layout.from_config({**ANONYMOUS_BANK_LAYOUT, "timezone": "UTC"})
 NATIVE_HEADER = [
     "vru+line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit", "vru_time",
     "q_start", "q_exit", "q_time", "outcome", "ser_start", "ser_exit", "ser_time", "server",
@@ -135,13 +137,16 @@ def _files(draw: Any, header: list[str], value: Any, delimiter: str) -> bytes:
 
 @pytest.fixture
 def reports():
-    """A canonical report (October 2026, UTC) and a native one (February 1999, Jerusalem)."""
+    """A canonical report (October 2026, UTC), a native one (February 1999, Jerusalem) and a
+    native one in UTC."""
     canonical = ContractFactory(reference="SQL-LANE-1")
     native = ContractFactory(reference="SQL-LANE-2", time_zone="Asia/Jerusalem", start_date=dt.date(1999, 1, 1))
+    native_utc = ContractFactory(reference="SQL-LANE-4", start_date=dt.date(1999, 1, 1))
     made = {}
     for key, contract, start, end in (
         ("canonical", canonical, dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
         ("native", native, dt.date(1999, 2, 1), dt.date(1999, 2, 28)),
+        ("native_utc", native_utc, dt.date(1999, 2, 1), dt.date(1999, 2, 28)),
     ):
         made[key] = VendorReport.objects.create(
             contract=contract,
@@ -227,6 +232,12 @@ def test_native_files_load_alike_in_both_lanes(reports, content):
     _same(reports["native"], NATIVE, content)
 
 
+@LANE_SETTINGS
+@given(content=_files(NATIVE_HEADER, _native_value, "\t"))
+def test_native_files_read_as_utc_load_alike_in_both_lanes(reports, content):
+    _same(reports["native_utc"], NATIVE_UTC, content)
+
+
 def test_the_sql_lane_takes_the_native_and_canonical_layouts(reports):
     """The two layouts of the benchmark compile (no silent fallback to the Python lane)."""
     content = b"\t".join(c.encode() for c in NATIVE_HEADER) + (
@@ -278,3 +289,39 @@ def test_an_import_says_its_lane(contract_for_lane, imported):
 @pytest.fixture
 def contract_for_lane():
     return ContractFactory(reference="SQL-LANE-3")
+
+
+STRPTIME_UTC = Layout.from_config(
+    {
+        "kind": "work_items",
+        "delimiter": ",",
+        "fields": {
+            "item_id": {"columns": ["site", "ref"], "separator": "-"},
+            "received_at": {"column": "when", "format": "%Y%m%dT%H:%M"},
+            "completed_at": {"column": "done", "format": "%y%m%d%H%M%S"},
+            "handle_seconds": {"column": "minutes", "unit": "minutes"},
+            "outcome": {"column": "outcome"},
+        },
+    }
+)
+
+
+def test_strptime_date_times_of_a_utc_layout_load_alike_in_both_lanes(reports):
+    """Date-times in strptime formats become instants directly in a UTC layout (``wall``);
+    an id joined from two columns keeps its length check."""
+    lines = [
+        "site,ref,when,done,minutes,outcome",
+        "AA,1,20261005T10:00,261005103000,2.5,handled",
+        "AA,2,20261031T23:59,261101000100,,abandoned",
+        "AA,3,20261101T00:00,,1,handled",
+        "AA,4,20260930T23:59,690101000000,0,handled",
+        "AA,5,20261005T10:00,681231235959,0,handled",
+        f"{'S' * 100},{'R' * 100},20261005T10:00,,,handled",
+        f"{'S' * 100},{'R' * 99},20261005T10:00,,,handled",
+        "AA,6,20260229T10:00,,,handled",
+    ]
+    content = ("\n".join(lines) + "\n").encode()
+    by_sql: list[int] = []
+    _sql_lane(reports["canonical"], STRPTIME_UTC, content, by_sql=by_sql)
+    assert by_sql and by_sql[0] >= 4
+    _same(reports["canonical"], STRPTIME_UTC, content)
