@@ -59,7 +59,7 @@ BENCHMARKS = [
         "bench_import",
         ["--rows", "5000"],
         "import canonical and native vs bare COPY",
-        full=["--rows", "100000", "--rows", "1000000"],
+        full=["--rows", "100000", "--rows", "1000000", "--repeat", "3"],
     ),
     Benchmark("compliance", "bench_compliance", ["--rows", "20000", "--repeat", "2"], "vs the bare SQL aggregate"),
     Benchmark(
