@@ -55,6 +55,7 @@ MONTH = dt.date(2026, 10, 1)
 MONTH_END = dt.date(2026, 10, 31)
 REFERENCE_TABLE = "bench_copy_reference"
 TARGET_RATIO = 0.6
+TARGET_ROWS = 1_000_000  # the size the ratio target is set for (issue #12)
 RSS_LIMIT_MB = 300
 LAYOUTS = ("canonical", "native")
 
@@ -131,7 +132,9 @@ class Command(BaseCommand):
                     unit="rows/s",
                     baseline=r["copy_rate"],
                     baseline_name="bare COPY",
-                    target=TARGET_RATIO,
+                    # The issue's target is for 1M rows; smaller files carry the import's fixed
+                    # costs (the report, the header, the staging table) and are shown for the trend.
+                    target=TARGET_RATIO if r["rows"] >= TARGET_ROWS else None,
                     note=f"lane: {r['lane']}",
                 )
             )
