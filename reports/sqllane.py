@@ -363,6 +363,9 @@ def _stream(
         finally:
             if pending is not None and not pending.done():
                 pending.exception()  # wait: the connection must be idle before a rollback
+            # Finish the reader now, while the file it writes set-aside lines to is open (left
+            # to the garbage collector, after a failure, it would find that file closed).
+            batches.close()
     on_bytes(report.size, counts["inserted"])
     logger.info("report %s: %s", report.pk, ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
     return staged, set_aside, counts["inserted"], refused
