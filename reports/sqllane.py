@@ -34,7 +34,7 @@ import io
 import logging
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
@@ -210,7 +210,7 @@ def _batches(
     width: int,
     delimiter: str,
     aside: IO[bytes],
-) -> Iterator[_Batch]:
+) -> Generator[_Batch, None, None]:
     """The data lines, a batch at a time, each checked against the plan's line pattern.
 
     A line that does not match is set aside for the parser (number and text, as CSV in
