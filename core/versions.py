@@ -40,7 +40,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -194,7 +194,7 @@ def cache_key(prefix: str, *parts: Any) -> str:
     return f"{prefix}:{digest}"
 
 
-class _ProcessMemo:
+class ProcessMemo:
     """The last few values this process read or wrote, in front of the shared cache.
 
     Every key here holds the data version, so an entry can never be stale: after a change
@@ -204,10 +204,10 @@ class _ProcessMemo:
 
     def __init__(self, entries: int = 64, largest: int = 1024 * 1024) -> None:
         self.entries, self.largest = entries, largest
-        self.values: OrderedDict[str, Any] = OrderedDict()
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()  # the embedded mode runs imports on threads
 
-    def get(self, key: str) -> Any:
+    def get(self, key: Hashable) -> Any:
         with self.lock:
             entry = self.values.get(key)
             if entry is None:
@@ -219,7 +219,7 @@ class _ProcessMemo:
             self.values.move_to_end(key)
             return value
 
-    def put(self, key: str, value: Any, timeout: int = CACHE_SECONDS) -> None:
+    def put(self, key: Hashable, value: Any, timeout: int = CACHE_SECONDS) -> None:
         if isinstance(value, bytes | str) and len(value) > self.largest:
             return
         with self.lock:
@@ -229,7 +229,7 @@ class _ProcessMemo:
                 self.values.popitem(last=False)
 
 
-_memo = _ProcessMemo()
+_memo = ProcessMemo()
 
 
 def cache_get(key: str) -> Any:

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -46,6 +44,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core import versions
 from core.api.authentication import KnownToken
 from core.api.pagination import MAX_PAGE_SIZE
 from core.api.permissions import ModelPermissions
@@ -128,29 +127,6 @@ def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> U
     return user
 
 
-class _Recent(OrderedDict[Any, Any]):
-    """A small LRU map: the cold path's users and compiled queries, a few hundred at most."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-        self.lock = threading.Lock()
-
-    def fetch(self, key: Any) -> Any:
-        with self.lock:
-            value = self.get(key)
-            if value is not None:
-                self.move_to_end(key)
-            return value
-
-    def keep(self, key: Any, value: Any) -> None:
-        with self.lock:
-            self[key] = value
-            self.move_to_end(key)
-            while len(self) > self.size:
-                self.popitem(last=False)
-
-
 @dataclass(frozen=True)
 class CompiledList:
     """A ``values()`` query as SQL, its count without the order, and the ORM's converters for its columns."""
@@ -168,20 +144,20 @@ class CompiledList:
 
 
 #: Compiled list queries: (name, database, user, version) → the query.
-_compiled = _Recent(256)
+_compiled = versions.ProcessMemo(entries=256)
 #: Users as of a data version: (database, user, version) → the user (its permissions cached on it).
-_users = _Recent(256)
+_users = versions.ProcessMemo(entries=256)
 
 
 def remember_user(user: User, version: int) -> None:
     """``user`` as read at ``version`` (with its token: ``core.api.authentication.authenticate_known``)."""
     user._data_version = version  # type: ignore[attr-defined]  # read by versions.current_for
-    _users.keep((connection.settings_dict["NAME"], user.pk, version), user)
+    _users.put((connection.settings_dict["NAME"], user.pk, version), user)
 
 
 def user_at(token: KnownToken, version: int) -> User | None:
     """The token's user as of ``version`` (one query per user and version in this process)."""
-    user = _users.fetch((connection.settings_dict["NAME"], token.user_pk, version))
+    user = _users.get((connection.settings_dict["NAME"], token.user_pk, version))
     if user is None:
         user = User.objects.filter(pk=token.user_pk, is_active=True).first()
         if user is None:
@@ -205,7 +181,7 @@ def compiled(
     columns' joins (the selector itself, unordered), which is cheaper to count.
     """
     key = (name, connection.settings_dict["NAME"], user.pk, version)
-    entry = _compiled.fetch(key)
+    entry = _compiled.get(key)
     if entry is None:
         queryset = build(user)
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -213,7 +189,7 @@ def compiled(
         counted = (count or build)(user).order_by().values("pk")
         count_sql, count_params = counted.query.sql_with_params()
         entry = CompiledList(sql, tuple(params), count_sql, tuple(count_params), compiler)
-        _compiled.keep(key, entry)
+        _compiled.put(key, entry)
     return entry
 
 

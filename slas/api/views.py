@@ -72,16 +72,7 @@ class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet)
         # Only what the representation shows of the service level, contract, provider and
         # process (not their every column and JSON field, 50 times a page).
         result_fields = [field.name for field in ComplianceResult._meta.concrete_fields]
-        return self.listed(self.request.user).only(
-            *result_fields,
-            "service_level__name",
-            "service_level__metric",
-            "service_level__parameters",
-            "service_level__contract__reference",
-            "service_level__contract__currency",
-            "service_level__contract__provider__name",
-            "service_level__process__name",
-        )
+        return self.listed(self.request.user).only(*result_fields, *_RELATED_FIELDS, "service_level__process__name")
 
     def paginate_queryset(self, queryset):
         """The page read as plain rows (``values()``), not five model instances per result.
@@ -118,8 +109,7 @@ class ComplianceResultViewSet(VersionedListMixin, viewsets.ReadOnlyModelViewSet)
 
 #: What a compliance page reads of each result and its service level, contract and provider.
 _RESULT_FIELDS = tuple(field.attname for field in ComplianceResult._meta.concrete_fields if not field.primary_key)
-COMPLIANCE_ROW_FIELDS = (
-    *_RESULT_FIELDS,
+_RELATED_FIELDS = (
     "service_level__name",
     "service_level__metric",
     "service_level__parameters",
@@ -127,6 +117,7 @@ COMPLIANCE_ROW_FIELDS = (
     "service_level__contract__currency",
     "service_level__contract__provider__name",
 )
+COMPLIANCE_ROW_FIELDS = (*_RESULT_FIELDS, *_RELATED_FIELDS)
 
 
 def _compliance_row(row: dict[str, Any]) -> SimpleNamespace:
