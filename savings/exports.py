@@ -4,8 +4,6 @@ import csv
 import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-
 from core.spreadsheets import safe_row
 from savings.models import SavingsResult
 
@@ -48,6 +46,8 @@ def as_csv(results: Iterable[SavingsResult]) -> str:
 
 
 def as_xlsx(results: Iterable[SavingsResult]) -> bytes:
+    from openpyxl import Workbook  # here, not at import: see scorecards.exports
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Savings")
     for row in rows(results):

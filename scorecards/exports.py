@@ -6,23 +6,28 @@ in another script, typographic signs) is written with the nearest Latin-1 charac
 so a name never breaks the download. The table exports write every text cell through
 ``core.spreadsheets.safe_cell``, like every other export of the portal, so a provider named
 ``=HYPERLINK(…)`` stays text in Excel.
+
+fpdf2 and openpyxl are imported where a download is made, not with the module: the URL
+configuration imports this module in every process (web, workers, commands), and the two
+take about 0.9 s to import, a second of every start for a page most processes never serve.
 """
+
+from __future__ import annotations
 
 import datetime as dt
 import io
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from fpdf import FPDF
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.spreadsheets import safe_row, streamed_csv
 from scorecards.models import ImprovementPlan, Scorecard, ScorecardReview
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -71,6 +76,8 @@ def _rank_text(card: Scorecard, rank: Any) -> str:
 def scorecard_pdf(card: Scorecard) -> bytes:
     """One A4 page: who, which month, the score and standing (and rank), every criterion with its
     weight and points, what was left out, the template version, and where the review stands."""
+    from fpdf import FPDF
+
     review = review_of(card)
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
@@ -258,6 +265,9 @@ def csv_response(cards: Iterable[Scorecard], *, today: dt.date) -> Any:
 
 
 def xlsx_bytes(cards: Iterable[Scorecard]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Scorecards")
     for row in table_rows(cards):
@@ -271,6 +281,8 @@ def xlsx_bytes(cards: Iterable[Scorecard]) -> bytes:
 
 def _two_places(sheet: Any, value: Decimal) -> Any:
     """Points as a number Excel shows with two decimals, as the CSV writes them."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=float(value))
     cell.number_format = "0.00"
     return cell

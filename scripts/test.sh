@@ -4,9 +4,8 @@
 # Override DATABASE_URL / CELERY_BROKER_URL to point elsewhere; extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=$(command -v python3.11 || command -v python3)
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/pip install --disable-pip-version-check -q -r requirements-dev.txt
+. scripts/venv.sh
+venv_install requirements-dev.txt
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -40,16 +40,10 @@ from types import TracebackType
 from typing import IO, Any
 
 import ijson
-import openpyxl
 
 from core.jsondepth import MAX_JSON_DEPTH, JsonDepthScanner, JsonTooDeepError, check_json_depth
 from reports.parsing.layout import Layout
 from reports.parsing.types import FileError, RawRow
-
-# openpyxl parses the workbook's XML with defusedxml only when it is installed; without it a
-# crafted XLSX (billion laughs, external entities) could hurt the server. Refuse to run.
-if not openpyxl.DEFUSEDXML:  # pragma: no cover - depends on the environment
-    raise ImportError("openpyxl must use defusedxml to read vendor XLSX files: install defusedxml")
 
 ROW_PROBLEM = "__row_problem__"
 DEFAULT_MAX_XLSX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
@@ -535,10 +529,24 @@ def check_xlsx_archive(binary: IO[bytes], max_uncompressed_bytes: int) -> None:
             )
 
 
+def _openpyxl() -> Any:
+    """openpyxl, imported on the first XLSX (not with every process: it takes a quarter second).
+
+    openpyxl parses the workbook's XML with defusedxml only when it is installed; without it a
+    crafted XLSX (billion laughs, external entities) could hurt the server: refuse to read.
+    """
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # pragma: no cover - depends on the environment
+        raise ImportError("openpyxl must use defusedxml to read vendor XLSX files: install defusedxml")
+    return openpyxl
+
+
 def _xlsx_source(binary: IO[bytes], layout: Layout, max_uncompressed_bytes: int) -> Iterator[Any]:
     """Yields the header, then RawRows. Row numbers are the sheet's own row numbers."""
     binary = _seekable(binary)
     check_xlsx_archive(binary, max_uncompressed_bytes)
+    openpyxl = _openpyxl()
     try:
         workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (KeyError, InvalidFileException, XML errors)

@@ -9,11 +9,12 @@ first ``200`` of the sign-in page. pip's cache is the one this checkout's ``.ven
 the install is the warm-cache case issue #12 measures (nothing is downloaded when the cache
 holds every wheel). The server is stopped and the clone removed afterwards.
 
-Beside the total it prints each step as ``start.sh`` reports it (install, migrate, demo
-data, serve) and, as the bare baseline, the same start without the demo data (install,
-migrate and serve: what any Django project of this size pays), so the ratio says how much
-the demo's data costs on top. CPU load from other processes slows every step; the load
-average is printed with the figures.
+Beside the total it prints each step as ``start.sh`` and ``seed_demo --timings`` report it
+(install; migrate; the demo data; the rest: Django's start-up, its system checks and serving
+the first page, all in the one process ``seed_demo --serve``) and, as the bare baseline, the
+same start without the demo data (install, migrate and serve: what any Django project of this
+size pays), so the ratio says how much the demo's data costs on top. CPU load from other
+processes slows every step; the load average is printed with the figures.
 """
 
 import os
@@ -85,8 +86,7 @@ class Command(BaseCommand):
         with log_path.open("wb") as log:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            # Its own session: start.sh execs runserver, whose autoreloader has a child; the
-            # whole group is stopped at the end.
+            # Its own session: the whole group (start.sh, pip, the server) is stopped at the end.
             process = subprocess.Popen(
                 ["bash", "scripts/start.sh"],
                 cwd=clone,
@@ -125,11 +125,9 @@ class Command(BaseCommand):
         return None
 
     def _figures(self, seconds: float, steps: dict[str, float]) -> list[Figure]:
-        installed, loaded = steps.get("Installed"), steps.get("Demo loaded")
+        installed = steps.get("Installed")
         migrate = self.seed_steps.get("migrate")
-        demo = None
-        if installed is not None and loaded is not None:
-            demo = loaded - installed - (migrate or 0.0)
+        demo = sum(s for step, s in self.seed_steps.items() if step != "migrate") if self.seed_steps else None
         figures = [
             Figure(
                 name="start: fresh clone to first page",
@@ -156,8 +154,8 @@ class Command(BaseCommand):
             ),
         ]
         parts = [("install (venv and pip)", installed), ("migrate", migrate), ("demo data", demo)]
-        if loaded is not None:
-            parts.append(("serve to first page", seconds - loaded))
+        if installed is not None and migrate is not None and demo is not None:
+            parts.append(("Django start-up, checks and first page", seconds - installed - migrate - demo))
         for step, part in parts:
             if part is not None:
                 figures.append(Figure(f"start: {step}", round(part, 2), "s", higher_is_better=False))
@@ -182,7 +180,7 @@ def _pip_cache_dir() -> str | None:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """Stop start.sh's process group (runserver and its autoreloader child)."""
+    """Stop start.sh's process group (whatever it still runs: pip, or the server)."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)

@@ -570,6 +570,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Apply the migrations first, in the same process (start.sh: one start of Django, not two).",
         )
+        parser.add_argument(
+            "--serve",
+            metavar="ADDRESS:PORT",
+            help="Then serve the portal from this process (runserver, no reloader): start.sh.",
+        )
 
     def handle(self, *args, **options) -> None:
         """Write the portfolio with the per-object recomputations paused, then compute once.
@@ -618,6 +623,21 @@ class Command(BaseCommand):
                 f"{VendorReport.objects.filter(status='completed').count()} in all."
             )
         )
+        if options["serve"]:
+            self._serve(options["serve"])
+
+    def _serve(self, address: str) -> None:
+        """Serve from the process that loaded the demo, the way ``runserver --noreload`` would.
+
+        Django, the apps, the URL configuration and the views are imported already (the system
+        checks at this command's start imported them): a second process for the server would
+        spend about two seconds of a fresh clone's start importing them again. No reloader
+        (it would be a second process); run ``manage.py runserver`` to develop with one.
+        """
+        self.stdout.write(f"Serving on http://{address}/ (log in as admin / admin)")
+        self.stdout.flush()
+        connection.close()  # the server's threads open their own
+        call_command("runserver", address, use_reloader=False, skip_checks=True)
 
     def _lap(self, step: str) -> None:
         now = (time.perf_counter(), time.process_time())
