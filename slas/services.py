@@ -37,6 +37,15 @@ logger = logging.getLogger(__name__)
 HISTORY_MONTHS = 12
 
 
+# What a recomputation writes of a result: every field but its identity (service level,
+# period) and its evidence links.
+RESULT_FIELDS = [
+    field.name
+    for field in ComplianceResult._meta.concrete_fields
+    if not field.primary_key and field.name not in ("service_level", "period")
+]
+
+
 def month_period(contract: Contract, first: dt.date) -> Period:
     """The calendar month starting ``first`` as aware datetimes in the contract's zone."""
     return local_period(first, month_end(first), str(contract.time_zone))
@@ -78,6 +87,12 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
             period_end__gte=month,
         )
     )
+    # Earn-back decisions already taken for this month's credits stand (the months after decide them).
+    earned_back = dict(
+        ComplianceResult.objects.filter(service_level__in=service_levels, period=month).values_list(
+            "service_level_id", "earned_back"
+        )
+    )
     results = []
     for sla in service_levels:
         info = CATALOGUE[sla.metric]
@@ -97,29 +112,43 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
             higher_is_better=info.higher_is_better,
             period_closed=closed,
         )
-        result, _ = ComplianceResult.objects.update_or_create(
-            service_level=sla,
-            period=month,
-            defaults={
-                "period_closed": closed,
-                "actual": measured.value,
-                "sample_size": measured.sample_size,
-                "numerator": measured.numerator,
-                "denominator": measured.denominator,
-                "source": source,
-                "expected_level": sla.expected_level,
-                "minimum_level": sla.minimum_level,
-                "parameters": sla.parameters,
-                "status": status,
-                "claimed_value": claimed.value if claimed else None,
-                "discrepancy": source == ComplianceResult.Source.RECORDS
+        results.append(
+            ComplianceResult(
+                service_level=sla,
+                period=month,
+                period_closed=closed,
+                actual=measured.value,
+                sample_size=measured.sample_size,
+                numerator=measured.numerator,
+                denominator=measured.denominator,
+                source=source,
+                expected_level=sla.expected_level,
+                minimum_level=sla.minimum_level,
+                parameters=sla.parameters,
+                status=status,
+                claimed_value=claimed.value if claimed else None,
+                discrepancy=source == ComplianceResult.Source.RECORDS
                 and is_discrepancy(claimed.value if claimed else None, measured.value, unit=info.unit),
-                "computed_at": now,
-            },
+                earned_back=earned_back.get(sla.pk),
+                computed_at=now,
+            )
         )
-        results.append(result)
+    statement = _credit_statement(contract, month, results, values, claims, now, closed=closed)
+    # The month's results in one statement, credits included: an upsert by (service level,
+    # period) keeps each result's id (and its links) across recomputations. Nothing listens
+    # to their saves.
+    ComplianceResult.objects.bulk_create(
+        results,
+        update_conflicts=True,
+        unique_fields=["service_level", "period"],
+        update_fields=RESULT_FIELDS,
+    )
     _link_reports(results, reports)
-    statement = _apply_credits(contract, month, results, values, claims, now, closed=closed)
+    CreditStatement.objects.filter(contract=contract, period=month).delete()
+    statement.save()
+    if contract.earn_back:
+        # After the month's results are stored: they decide the earlier months' earn-back.
+        _settle_earn_back(contract, month)
     # Last, so the version row is locked for as short a time as possible (core.versions).
     versions.bump(f"contract:{contract.pk}")
     compliance_recomputed.send(sender=ComplianceResult, contract_id=contract.pk, months=[month])
@@ -179,7 +208,7 @@ def _claims(contract: Contract, month: dt.date) -> dict[tuple[int, str], KpiClai
     return {(c.process_id, c.metric): c for c in claims}  # the newest report's claim wins
 
 
-def _apply_credits(
+def _credit_statement(
     contract: Contract,
     month: dt.date,
     results: list[ComplianceResult],
@@ -189,6 +218,11 @@ def _apply_credits(
     *,
     closed: bool,
 ) -> CreditStatement:
+    """The month's credit statement (unsaved), and each result's credit, trigger and chronic flag.
+
+    Works on the results in memory, before they are stored: ``recompute_compliance`` stores
+    them once, credits included.
+    """
     volume = _volume(values, claims)
     # One invoiced amount per process (a vendor may repeat it on every metric row).
     invoiced_by_process: dict[int, Decimal] = {}
@@ -263,14 +297,6 @@ def _apply_credits(
         if not result.credit_amount or not contract.earn_back:
             result.earned_back = None
         result.chronic = chronic.get(result.service_level_id, False)
-    # One UPDATE for the month's results (nothing listens to their saves).
-    ComplianceResult.objects.bulk_update(
-        results, ["credit_amount", "credit_trigger", "credit_breakdown", "chronic", "earned_back"]
-    )
-    CreditStatement.objects.filter(contract=contract, period=month).delete()
-    statement.save()
-    if contract.earn_back:
-        _settle_earn_back(contract, month)
     return statement
 
 
