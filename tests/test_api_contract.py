@@ -20,6 +20,7 @@ from tests.factories import (
     ProviderFactory,
     ServiceLevelFactory,
 )
+from vendors.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,21 @@ def test_ordering_by_an_offered_field_still_works(ops_api):
     ProviderFactory(name="A")
     names = [p["name"] for p in ops_api.get("/api/v1/providers/?ordering=-name").json()["results"]]
     assert names == ["B", "A"]
+
+
+def test_a_clients_ordering_ends_on_the_id_so_ties_keep_their_place_between_pages(ops_api):
+    """Eleven providers with one status: ordered by status, page by page, each appears once, by id."""
+    made = [ProviderFactory(name=f"Tie {n:02d}", status="active") for n in (7, 3, 9, 1, 5, 10, 2, 8, 4, 6, 0)]
+    # Rewritten newest first: PostgreSQL then reads the table against the ids' order, so only
+    # a tiebreaker gives the ids' order back.
+    for provider in reversed(made):
+        Provider.objects.filter(pk=provider.pk).update(name=provider.name)
+    for order in ("status", "-status"):
+        seen = []
+        for page in (1, 2, 3):
+            body = ops_api.get(f"/api/v1/providers/?ordering={order}&page_size=4&page={page}").json()
+            seen += [p["name"] for p in body["results"]]
+        assert seen == [p.name for p in sorted(made, key=lambda p: p.pk)]
 
 
 def test_browser_list_with_a_bad_page_shows_a_page_and_says_so(client, ops_user):

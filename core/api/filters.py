@@ -95,7 +95,13 @@ class StrictOrderingFilter(OrderingFilter):
                         ]
                     }
                 )
-        return super().get_ordering(request, queryset, view)
+        ordering = super().get_ordering(request, queryset, view)
+        # The client's order replaces the list's own, and with it the id its selectors end on:
+        # rows equal on the client's fields (two service levels of one metric) could swap
+        # between two page reads. The id breaks the tie, as in the default order.
+        if raw and ordering and not {term.lstrip("-") for term in ordering} & {"pk", "id"}:
+            ordering = [*ordering, "pk"]
+        return ordering
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         fields = getattr(view, "ordering_fields", None)
