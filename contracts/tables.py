@@ -4,11 +4,11 @@ import django_tables2 as tables
 from django.urls import reverse
 
 from contracts.models import Contract, Invoice, Process, ProcessBaseline, ServiceCategory
-from core.tables import CountColumn, MoneyColumn, PriceColumn
+from core.tables import CountColumn, MoneyColumn, PortalTable, PriceColumn
 from vendors.tables import CertificationFlagColumn
 
 
-class ServiceCategoryTable(tables.Table):
+class ServiceCategoryTable(PortalTable):
     process_count = CountColumn(verbose_name="Processes")
 
     class Meta:
@@ -16,7 +16,7 @@ class ServiceCategoryTable(tables.Table):
         fields = ("name", "code", "process_count")
 
 
-class ProcessTable(tables.Table):
+class ProcessTable(PortalTable):
     name = tables.Column(linkify=True)
     baseline_cost_per_unit = PriceColumn(verbose_name="Baseline cost/unit")
     expected_monthly_volume = CountColumn(verbose_name="Expected monthly volume")
@@ -34,7 +34,7 @@ class ProcessTable(tables.Table):
         )
 
 
-class ContractTable(tables.Table):
+class ContractTable(PortalTable):
     reference = tables.Column(linkify=True)
     provider = tables.Column(linkify=True)
     service_level_count = CountColumn(verbose_name="SLAs")
@@ -57,7 +57,7 @@ class ContractTable(tables.Table):
         )
 
 
-class InvoiceTable(tables.Table):
+class InvoiceTable(PortalTable):
     period = tables.DateColumn(format="Y-m", verbose_name="Month")
     contract = tables.Column(accessor="contract__reference", linkify=lambda record: record.contract.get_absolute_url())
     provider = tables.Column(accessor="contract__provider", linkify=True)
@@ -72,7 +72,7 @@ class InvoiceTable(tables.Table):
         fields = ("period", "contract", "provider", "reference", "amount", "currency", "source")
 
 
-class ProcessBaselineTable(tables.Table):
+class ProcessBaselineTable(PortalTable):
     process = tables.Column(linkify=True)
     valid_from = tables.DateColumn(format="Y-m-d", linkify=True)
     cost_per_unit = PriceColumn(verbose_name="Cost per unit")

@@ -9,9 +9,32 @@ reads the row's metric code, ``MoneyColumn(currency="contract__currency")`` its 
 from typing import Any
 
 import django_tables2 as tables
+from django_tables2.data import TableQuerysetData
 from django_tables2.utils import Accessor
 
 from core import formatting
+
+
+class PortalTable(tables.Table):
+    """Every list page's table: a sort by a column ends on the id.
+
+    A column sort replaces the list's own order, and with it the id its selector ends on:
+    rows equal on the column (two reports of one status) could swap between two page reads,
+    one shown twice and one never. The id breaks the tie, as ``?ordering=`` does in the API.
+    """
+
+    @property
+    def order_by(self) -> Any:
+        return self._order_by
+
+    @order_by.setter
+    def order_by(self, value: Any) -> None:
+        tables.Table.order_by.fset(self, value)
+        data = self.data
+        if self._order_by and isinstance(data, TableQuerysetData):
+            ordering = list(data.data.query.order_by)
+            if ordering and not {str(term).lstrip("-") for term in ordering} & {"pk", "id"}:
+                data.data = data.data.order_by(*ordering, "pk")
 
 
 class _FormattedColumn(tables.Column):

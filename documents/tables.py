@@ -3,10 +3,11 @@
 import django_tables2 as tables
 from django.template.defaultfilters import filesizeformat
 
+from core.tables import PortalTable
 from documents.models import Document
 
 
-class DocumentTable(tables.Table):
+class DocumentTable(PortalTable):
     title = tables.Column(linkify=True)
     owner = tables.Column(accessor="owner", verbose_name="Attached to", orderable=False, linkify=True)
     size = tables.Column()

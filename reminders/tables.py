@@ -2,10 +2,11 @@
 
 import django_tables2 as tables
 
+from core.tables import PortalTable
 from reminders.models import Reminder
 
 
-class ReminderTable(tables.Table):
+class ReminderTable(PortalTable):
     due_on = tables.DateColumn(format="Y-m-d", verbose_name="Due")
     kind = tables.Column()
     subject = tables.Column(linkify=True, verbose_name="Reminder")

@@ -2,12 +2,12 @@
 
 import django_tables2 as tables
 
-from core.tables import CountColumn
+from core.tables import CountColumn, PortalTable
 from core.templatetags.core_tags import in_zone
 from reports.models import ReportLayout, VendorReport
 
 
-class VendorReportTable(tables.Table):
+class VendorReportTable(PortalTable):
     id = tables.Column(verbose_name="#", linkify=True)
     original_name = tables.Column(verbose_name="File", linkify=True)
     contract = tables.Column(accessor="contract__reference", linkify=lambda record: record.contract.get_absolute_url())
@@ -40,7 +40,7 @@ class VendorReportTable(tables.Table):
         return in_zone(value, record.contract.time_zone)
 
 
-class ReportLayoutTable(tables.Table):
+class ReportLayoutTable(PortalTable):
     name = tables.Column(linkify=True)
     provider = tables.Column(default="(shared)")
     version = tables.Column(accessor="current_version__number", verbose_name="Version", orderable=False)

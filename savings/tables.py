@@ -3,10 +3,11 @@
 import django_tables2 as tables
 
 from core import formatting
+from core.tables import PortalTable
 from savings.models import ExchangeRate, SavingsResult
 
 
-class SavingsResultTable(tables.Table):
+class SavingsResultTable(PortalTable):
     period = tables.DateColumn(format="Y-m", verbose_name="Month")
     contract = tables.Column(linkify=True, accessor="contract__reference", verbose_name="Contract")
     provider = tables.Column(accessor="contract__provider", linkify=True)
@@ -63,7 +64,7 @@ class SavingsResultTable(tables.Table):
         return record.get_status_display() + (f": {record.note}" if record.note and record.status != "ok" else "")
 
 
-class ExchangeRateTable(tables.Table):
+class ExchangeRateTable(PortalTable):
     date = tables.DateColumn(format="Y-m-d", linkify=True)
 
     class Meta:

@@ -3,11 +3,12 @@
 import django_tables2 as tables
 from django.urls import reverse
 
+from core.tables import PortalTable
 from scorecards.models import ScorecardReview, StandingConsequence
 from scorecards.tables import ScoreColumn
 
 
-class ScorecardReviewTable(tables.Table):
+class ScorecardReviewTable(PortalTable):
     review = tables.Column(accessor="pk", verbose_name="Review", linkify=lambda record: record.get_absolute_url())
     provider = tables.Column(linkify=True)
     period = tables.DateColumn(format="Y-m", verbose_name="Month")
@@ -41,7 +42,7 @@ class ScorecardReviewTable(tables.Table):
         return record.pk
 
 
-class StandingConsequenceTable(tables.Table):
+class StandingConsequenceTable(PortalTable):
     kind = tables.Column(verbose_name="Consequence")
     provider = tables.Column(linkify=True)
     # The month opens the scorecard that proposed it (where there still is one).

@@ -5,7 +5,7 @@ from typing import Any
 import django_tables2 as tables
 
 from core import formatting
-from core.tables import NumberColumn
+from core.tables import NumberColumn, PortalTable
 from scorecards.models import Scorecard
 from scorecards.selectors import open_months
 
@@ -33,7 +33,7 @@ def signed(value: Any) -> str:
     return f"+{text}" if value > 0 else text.replace("-", "−")
 
 
-class ScorecardTable(tables.Table):
+class ScorecardTable(PortalTable):
     period = tables.DateColumn(format="Y-m", linkify=True, verbose_name="Month")
     provider = tables.Column(accessor="provider__name", verbose_name="Provider", order_by=("provider__name",))
     score = ScoreColumn(verbose_name="Score")

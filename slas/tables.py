@@ -2,11 +2,11 @@
 
 import django_tables2 as tables
 
-from core.tables import CountColumn, MeasureColumn, MoneyColumn, NumberColumn, PercentColumn
+from core.tables import CountColumn, MeasureColumn, MoneyColumn, NumberColumn, PercentColumn, PortalTable
 from slas.models import ComplianceResult, ServiceLevel
 
 
-class ServiceLevelTable(tables.Table):
+class ServiceLevelTable(PortalTable):
     display_name = tables.Column(verbose_name="Service level", linkify=True, order_by=("metric", "name"))
     contract = tables.Column(linkify=True, accessor="contract__reference")
     provider = tables.Column(accessor="contract__provider", linkify=True)
@@ -31,7 +31,7 @@ class ServiceLevelTable(tables.Table):
         )
 
 
-class ComplianceResultTable(tables.Table):
+class ComplianceResultTable(PortalTable):
     period = tables.DateColumn(format="Y-m", linkify=True)
     service_level = tables.Column(
         accessor="service_level__display_name", verbose_name="Service level", order_by=("service_level__metric",)

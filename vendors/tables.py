@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from core.tables import CountColumn
+from core.tables import CountColumn, PortalTable
 from vendors.certifications import certification_problems
 from vendors.models import Certification, Contact, Provider
 
@@ -55,7 +55,7 @@ class StandingFlagColumn(tables.Column):
         return SafeString(render_to_string("vendors/standing_flags.html", {"provider": record}))
 
 
-class ProviderTable(tables.Table):
+class ProviderTable(PortalTable):
     name = tables.Column(linkify=True)
     standing_flags = StandingFlagColumn()
     headquarters_country = tables.Column(verbose_name="HQ")
@@ -78,7 +78,7 @@ class ProviderTable(tables.Table):
         )
 
 
-class ContactTable(tables.Table):
+class ContactTable(PortalTable):
     name = tables.Column(linkify=True)
     provider = tables.Column(linkify=True)
 
@@ -87,7 +87,7 @@ class ContactTable(tables.Table):
         fields = ("name", "provider", "role", "email", "phone", "is_primary")
 
 
-class CertificationTable(tables.Table):
+class CertificationTable(PortalTable):
     kind = tables.Column(linkify=True)
     provider = tables.Column(linkify=True)
 
