@@ -10,15 +10,16 @@ re-renders the state's models once per operation, which made the old migrations 
 which stay until every installation has passed this point (Django's squashing procedure).
 """
 
+from decimal import Decimal
+
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
 import timezone_field.fields
-from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-
+import core.migration_operations
 from contracts.categories import CATEGORIES, ensure_service_categories
 
 
@@ -54,1221 +55,1299 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="ServiceCategory",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(unique=True)),
-                ("name", models.CharField(max_length=100, unique=True)),
-                ("description", models.TextField(blank=True)),
-            ],
-            options={
-                "verbose_name_plural": "service categories",
-                "ordering": ["name"],
-            },
-        ),
-        migrations.CreateModel(
-            name="Process",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "internal_owner",
-                    models.CharField(blank=True, help_text="Who owns the process in-house.", max_length=200),
-                ),
-                (
-                    "unit_of_work",
-                    models.CharField(
-                        choices=[
-                            ("call", "Call"),
-                            ("chat", "Chat"),
-                            ("email", "Email"),
-                            ("ticket", "Ticket"),
-                            ("transaction", "Transaction"),
-                            ("invoice", "Invoice"),
-                            ("claim", "Claim"),
-                            ("case", "Case"),
-                            ("document", "Document"),
-                            ("order", "Order"),
-                            ("fte_month", "FTE-month"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "baseline_cost_per_unit",
-                    models.DecimalField(
-                        decimal_places=4,
-                        help_text="What one unit of work costs when done in-house; the basis of savings.",
-                        max_digits=12,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="baseline in-house cost per unit",
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
-                        ],
-                        default="USD",
-                        max_length=3,
-                    ),
-                ),
-                ("expected_monthly_volume", models.PositiveIntegerField(default=0)),
-                (
-                    "category",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="processes",
-                        to="contracts.servicecategory",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name_plural": "processes",
-                "ordering": ["name"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("baseline_cost_per_unit__gte", 0)),
-                        name="process_baseline_cost_non_negative",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="Contract",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "reference",
-                    models.CharField(
-                        help_text="The contract's reference, e.g. MSA-2026-014.", max_length=50, unique=True
-                    ),
-                ),
-                ("title", models.CharField(max_length=300)),
-                ("start_date", models.DateField()),
-                ("end_date", models.DateField()),
-                (
-                    "time_zone",
-                    timezone_field.fields.TimeZoneField(
-                        default="UTC", help_text="Periods are calendar months in this time zone."
-                    ),
-                ),
-                ("auto_renew", models.BooleanField(default=False, verbose_name="auto-renewal")),
-                ("notice_period_days", models.PositiveIntegerField(default=90)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("active", "Active"),
-                            ("expired", "Expired"),
-                            ("terminated", "Terminated"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
-                        ],
-                        default="USD",
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "pricing_model",
-                    models.CharField(
-                        choices=[
-                            ("per_unit", "Per unit of work"),
-                            ("per_fte", "Per FTE"),
-                            ("fixed", "Fixed monthly fee"),
-                            ("hybrid", "Hybrid (fixed fee + per unit)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "unit_price",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "fte_rate",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="monthly FTE rate",
-                    ),
-                ),
-                (
-                    "fixed_monthly_fee",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "at_risk_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("10"),
-                        help_text="Share of the month's charges that service credits can take.",
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="at-risk percentage",
-                    ),
-                ),
-                (
-                    "credit_cap",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "earn_back",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A credit is returned if the SLA then meets its target for a run of months.",
-                        verbose_name="earn-back",
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="contracts", to="vendors.provider"
-                    ),
-                ),
-                ("processes", models.ManyToManyField(related_name="contracts", to="contracts.process")),
-                (
-                    "rejected_row_tolerance_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("1"),
-                        help_text="A vendor report with a larger share of rejected rows fails and loads nothing.",
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="rejected-row tolerance %",
-                    ),
-                ),
-                (
-                    "chronic_breach_count",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Breached this many times in 12 months makes a service level chronic.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "consecutive_miss_periods",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Missing the expected level this many months in a row earns a credit.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "credit_pool_limit_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("250"),
-                        help_text="The critical SLAs' credit allocations may add up to at most this.",
-                        max_digits=6,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="credit pool limit %",
-                    ),
-                ),
-                (
-                    "earn_back_periods",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Meeting the expected level this many months after a credit returns it (with earn-back).",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "fte_count",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Full-time equivalents billed per month (per-FTE pricing).",
-                        max_digits=8,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="contracted FTEs",
-                    ),
-                ),
-                (
-                    "billing_basis",
-                    models.CharField(
-                        choices=[
-                            ("handled", "Handled items"),
-                            ("offered", "Offered items (handled + abandoned)"),
-                            ("received", "Every received item"),
-                        ],
-                        default="handled",
-                        help_text="Which items a per-unit price is paid for; the in-house baseline is applied to the same count.",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "expected_monthly_volume",
-                    models.PositiveIntegerField(
-                        blank=True, help_text="Billable items a month the business case assumed.", null=True
-                    ),
-                ),
-                (
-                    "expected_savings_percent",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Savings against the in-house baseline the business case promised.",
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("-100")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="expected savings %",
-                    ),
-                ),
-                (
-                    "retained_monthly_cost",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0"),
-                        help_text="What managing the vendor still costs in-house each month (counts against savings).",
-                        max_digits=14,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="retained cost per month",
-                    ),
-                ),
-                (
-                    "transition_amortisation_months",
-                    models.PositiveSmallIntegerField(
-                        default=12,
-                        help_text="Months over which the transition cost is spread.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "transition_cost",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0"),
-                        help_text="Moving the work to the provider; amortised over the months below.",
-                        max_digits=14,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="one-time transition cost",
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Who looks after the contract in-house; deadline reminders are emailed to them.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="owned_contracts",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "previous_term",
-                    models.OneToOneField(
-                        blank=True,
-                        help_text="The contract term this one renews (each term has at most one next term).",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="next_term",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "renewal_override_reason",
-                    models.TextField(
-                        blank=True,
-                        help_text="Why this contract was renewed although its provider lacked a required certification.",
-                    ),
-                ),
-                (
-                    "terminated_on",
-                    models.DateField(blank=True, help_text="Last day of service of a terminated contract.", null=True),
-                ),
-                ("termination_reason", models.TextField(blank=True)),
-                (
-                    "invoice_tolerance_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("2"),
-                        help_text="An invoice further than this from the charges the prices give is an invoice discrepancy.",
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="invoice tolerance %",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["reference"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("end_date__gt", models.F("start_date"))), name="contract_ends_after_start"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("at_risk_percent__gte", 0), ("at_risk_percent__lte", 100)),
-                        name="contract_at_risk_percent_range",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("unit_price__isnull", True), ("unit_price__gte", 0), _connector="OR"),
-                            models.Q(("fte_rate__isnull", True), ("fte_rate__gte", 0), _connector="OR"),
-                            models.Q(
-                                ("fixed_monthly_fee__isnull", True), ("fixed_monthly_fee__gte", 0), _connector="OR"
+        core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="ServiceCategory",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                             ),
-                            models.Q(("credit_cap__isnull", True), ("credit_cap__gte", 0), _connector="OR"),
                         ),
-                        name="contract_prices_non_negative",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalContract",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "reference",
-                    models.CharField(
-                        db_index=True, help_text="The contract's reference, e.g. MSA-2026-014.", max_length=50
-                    ),
+                        ("code", models.SlugField(unique=True)),
+                        ("name", models.CharField(max_length=100, unique=True)),
+                        ("description", models.TextField(blank=True)),
+                    ],
+                    options={
+                        "verbose_name_plural": "service categories",
+                        "ordering": ["name"],
+                    },
                 ),
-                ("title", models.CharField(max_length=300)),
-                ("start_date", models.DateField()),
-                ("end_date", models.DateField()),
-                (
-                    "time_zone",
-                    timezone_field.fields.TimeZoneField(
-                        default="UTC", help_text="Periods are calendar months in this time zone."
-                    ),
-                ),
-                ("auto_renew", models.BooleanField(default=False, verbose_name="auto-renewal")),
-                ("notice_period_days", models.PositiveIntegerField(default=90)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("active", "Active"),
-                            ("expired", "Expired"),
-                            ("terminated", "Terminated"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
-                        ],
-                        default="USD",
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "pricing_model",
-                    models.CharField(
-                        choices=[
-                            ("per_unit", "Per unit of work"),
-                            ("per_fte", "Per FTE"),
-                            ("fixed", "Fixed monthly fee"),
-                            ("hybrid", "Hybrid (fixed fee + per unit)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "unit_price",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "fte_rate",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="monthly FTE rate",
-                    ),
-                ),
-                (
-                    "fixed_monthly_fee",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "fte_count",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Full-time equivalents billed per month (per-FTE pricing).",
-                        max_digits=8,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="contracted FTEs",
-                    ),
-                ),
-                (
-                    "at_risk_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("10"),
-                        help_text="Share of the month's charges that service credits can take.",
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="at-risk percentage",
-                    ),
-                ),
-                (
-                    "credit_cap",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "credit_pool_limit_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("250"),
-                        help_text="The critical SLAs' credit allocations may add up to at most this.",
-                        max_digits=6,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="credit pool limit %",
-                    ),
-                ),
-                (
-                    "consecutive_miss_periods",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Missing the expected level this many months in a row earns a credit.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "earn_back_periods",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Meeting the expected level this many months after a credit returns it (with earn-back).",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "chronic_breach_count",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Breached this many times in 12 months makes a service level chronic.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "rejected_row_tolerance_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("1"),
-                        help_text="A vendor report with a larger share of rejected rows fails and loads nothing.",
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="rejected-row tolerance %",
-                    ),
-                ),
-                (
-                    "earn_back",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A credit is returned if the SLA then meets its target for a run of months.",
-                        verbose_name="earn-back",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "billing_basis",
-                    models.CharField(
-                        choices=[
-                            ("handled", "Handled items"),
-                            ("offered", "Offered items (handled + abandoned)"),
-                            ("received", "Every received item"),
-                        ],
-                        default="handled",
-                        help_text="Which items a per-unit price is paid for; the in-house baseline is applied to the same count.",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "expected_monthly_volume",
-                    models.PositiveIntegerField(
-                        blank=True, help_text="Billable items a month the business case assumed.", null=True
-                    ),
-                ),
-                (
-                    "expected_savings_percent",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Savings against the in-house baseline the business case promised.",
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("-100")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="expected savings %",
-                    ),
-                ),
-                (
-                    "retained_monthly_cost",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0"),
-                        help_text="What managing the vendor still costs in-house each month (counts against savings).",
-                        max_digits=14,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="retained cost per month",
-                    ),
-                ),
-                (
-                    "transition_amortisation_months",
-                    models.PositiveSmallIntegerField(
-                        default=12,
-                        help_text="Months over which the transition cost is spread.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                    ),
-                ),
-                (
-                    "transition_cost",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0"),
-                        help_text="Moving the work to the provider; amortised over the months below.",
-                        max_digits=14,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="one-time transition cost",
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Who looks after the contract in-house; deadline reminders are emailed to them.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "previous_term",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The contract term this one renews (each term has at most one next term).",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "renewal_override_reason",
-                    models.TextField(
-                        blank=True,
-                        help_text="Why this contract was renewed although its provider lacked a required certification.",
-                    ),
-                ),
-                (
-                    "terminated_on",
-                    models.DateField(blank=True, help_text="Last day of service of a terminated contract.", null=True),
-                ),
-                ("termination_reason", models.TextField(blank=True)),
-                (
-                    "invoice_tolerance_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("2"),
-                        help_text="An invoice further than this from the charges the prices give is an invoice discrepancy.",
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="invoice tolerance %",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical contract",
-                "verbose_name_plural": "historical contracts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalContract_processes",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="contracts.historicalcontract",
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.process",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "HistoricalContract_processes",
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalProcess",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(db_index=True, max_length=200)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "internal_owner",
-                    models.CharField(blank=True, help_text="Who owns the process in-house.", max_length=200),
-                ),
-                (
-                    "unit_of_work",
-                    models.CharField(
-                        choices=[
-                            ("call", "Call"),
-                            ("chat", "Chat"),
-                            ("email", "Email"),
-                            ("ticket", "Ticket"),
-                            ("transaction", "Transaction"),
-                            ("invoice", "Invoice"),
-                            ("claim", "Claim"),
-                            ("case", "Case"),
-                            ("document", "Document"),
-                            ("order", "Order"),
-                            ("fte_month", "FTE-month"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "baseline_cost_per_unit",
-                    models.DecimalField(
-                        decimal_places=4,
-                        help_text="What one unit of work costs when done in-house; the basis of savings.",
-                        max_digits=12,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="baseline in-house cost per unit",
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
-                        ],
-                        default="USD",
-                        max_length=3,
-                    ),
-                ),
-                ("expected_monthly_volume", models.PositiveIntegerField(default=0)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "category",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.servicecategory",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical process",
-                "verbose_name_plural": "historical processes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="Invoice",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("period", models.DateField(help_text="The month invoiced (its first day).")),
-                (
-                    "amount",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=14,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                ("reference", models.CharField(blank=True, help_text="The vendor's invoice number.", max_length=100)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("manual", "Entered by hand"), ("csv", "CSV import"), ("kpi", "Vendor KPI summary")],
-                        default="manual",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="invoices", to="contracts.contract"
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["contract", "-period"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("contract", "period"), name="one_invoice_per_contract_month"),
-                    models.CheckConstraint(condition=models.Q(("period__day", 1)), name="invoice_period_is_a_month"),
-                    models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="invoice_amount_non_negative"),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ProcessBaseline",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("valid_from", models.DateField(help_text="First day the revised cost applies.")),
-                (
-                    "cost_per_unit",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        help_text="Leave empty to derive it from the FTE figures.",
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="in-house cost per unit",
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
-                        ],
-                        default="USD",
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "cost_per_fte_month",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="in-house cost per FTE-month",
-                    ),
-                ),
-                (
-                    "units_per_fte_month",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
-                        verbose_name="units handled per FTE-month",
-                    ),
-                ),
-                ("note", models.CharField(blank=True, help_text="Why the baseline was revised.", max_length=300)),
-                (
-                    "process",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="baselines", to="contracts.process"
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["process", "-valid_from"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("process", "valid_from"), name="process_baseline_once_per_date"),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("cost_per_unit__isnull", False),
-                            models.Q(("cost_per_fte_month__isnull", False), ("units_per_fte_month__gt", 0)),
-                            _connector="OR",
+                migrations.CreateModel(
+                    name="Process",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
                         ),
-                        name="process_baseline_has_a_cost",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalInvoice",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("period", models.DateField(help_text="The month invoiced (its first day).")),
-                (
-                    "amount",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=14,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                ("reference", models.CharField(blank=True, help_text="The vendor's invoice number.", max_length=100)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("manual", "Entered by hand"), ("csv", "CSV import"), ("kpi", "Vendor KPI summary")],
-                        default="manual",
-                        max_length=20,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical invoice",
-                "verbose_name_plural": "historical invoices",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalProcessBaseline",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("valid_from", models.DateField(help_text="First day the revised cost applies.")),
-                (
-                    "cost_per_unit",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        help_text="Leave empty to derive it from the FTE figures.",
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="in-house cost per unit",
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("name", models.CharField(max_length=200, unique=True)),
+                        ("description", models.TextField(blank=True)),
+                        (
+                            "internal_owner",
+                            models.CharField(blank=True, help_text="Who owns the process in-house.", max_length=200),
+                        ),
+                        (
+                            "unit_of_work",
+                            models.CharField(
+                                choices=[
+                                    ("call", "Call"),
+                                    ("chat", "Chat"),
+                                    ("email", "Email"),
+                                    ("ticket", "Ticket"),
+                                    ("transaction", "Transaction"),
+                                    ("invoice", "Invoice"),
+                                    ("claim", "Claim"),
+                                    ("case", "Case"),
+                                    ("document", "Document"),
+                                    ("order", "Order"),
+                                    ("fte_month", "FTE-month"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "baseline_cost_per_unit",
+                            models.DecimalField(
+                                decimal_places=4,
+                                help_text="What one unit of work costs when done in-house; the basis of savings.",
+                                max_digits=12,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="baseline in-house cost per unit",
+                            ),
+                        ),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                default="USD",
+                                max_length=3,
+                            ),
+                        ),
+                        ("expected_monthly_volume", models.PositiveIntegerField(default=0)),
+                        (
+                            "category",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="processes",
+                                to="contracts.servicecategory",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name_plural": "processes",
+                        "ordering": ["name"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("baseline_cost_per_unit__gte", 0)),
+                                name="process_baseline_cost_non_negative",
+                            )
                         ],
-                        default="USD",
-                        max_length=3,
-                    ),
+                    },
                 ),
-                (
-                    "cost_per_fte_month",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=14,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                        verbose_name="in-house cost per FTE-month",
-                    ),
+                migrations.CreateModel(
+                    name="Contract",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "reference",
+                            models.CharField(
+                                help_text="The contract's reference, e.g. MSA-2026-014.", max_length=50, unique=True
+                            ),
+                        ),
+                        ("title", models.CharField(max_length=300)),
+                        ("start_date", models.DateField()),
+                        ("end_date", models.DateField()),
+                        (
+                            "time_zone",
+                            timezone_field.fields.TimeZoneField(
+                                default="UTC", help_text="Periods are calendar months in this time zone."
+                            ),
+                        ),
+                        ("auto_renew", models.BooleanField(default=False, verbose_name="auto-renewal")),
+                        ("notice_period_days", models.PositiveIntegerField(default=90)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("draft", "Draft"),
+                                    ("active", "Active"),
+                                    ("expired", "Expired"),
+                                    ("terminated", "Terminated"),
+                                ],
+                                default="draft",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                default="USD",
+                                max_length=3,
+                            ),
+                        ),
+                        (
+                            "pricing_model",
+                            models.CharField(
+                                choices=[
+                                    ("per_unit", "Per unit of work"),
+                                    ("per_fte", "Per FTE"),
+                                    ("fixed", "Fixed monthly fee"),
+                                    ("hybrid", "Hybrid (fixed fee + per unit)"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "unit_price",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=4,
+                                max_digits=12,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "fte_rate",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="monthly FTE rate",
+                            ),
+                        ),
+                        (
+                            "fixed_monthly_fee",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "at_risk_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("10"),
+                                help_text="Share of the month's charges that service credits can take.",
+                                max_digits=5,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="at-risk percentage",
+                            ),
+                        ),
+                        (
+                            "credit_cap",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "earn_back",
+                            models.BooleanField(
+                                default=False,
+                                help_text="A credit is returned if the SLA then meets its target for a run of months.",
+                                verbose_name="earn-back",
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="contracts",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        ("processes", models.ManyToManyField(related_name="contracts", to="contracts.process")),
+                        (
+                            "rejected_row_tolerance_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("1"),
+                                help_text="A vendor report with a larger share of rejected rows fails and loads nothing.",
+                                max_digits=5,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="rejected-row tolerance %",
+                            ),
+                        ),
+                        (
+                            "chronic_breach_count",
+                            models.PositiveSmallIntegerField(
+                                default=3,
+                                help_text="Breached this many times in 12 months makes a service level chronic.",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "consecutive_miss_periods",
+                            models.PositiveSmallIntegerField(
+                                default=3,
+                                help_text="Missing the expected level this many months in a row earns a credit.",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "credit_pool_limit_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("250"),
+                                help_text="The critical SLAs' credit allocations may add up to at most this.",
+                                max_digits=6,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="credit pool limit %",
+                            ),
+                        ),
+                        (
+                            "earn_back_periods",
+                            models.PositiveSmallIntegerField(
+                                default=3,
+                                help_text="Meeting the expected level this many months after a credit returns it (with earn-back).",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "fte_count",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Full-time equivalents billed per month (per-FTE pricing).",
+                                max_digits=8,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="contracted FTEs",
+                            ),
+                        ),
+                        (
+                            "billing_basis",
+                            models.CharField(
+                                choices=[
+                                    ("handled", "Handled items"),
+                                    ("offered", "Offered items (handled + abandoned)"),
+                                    ("received", "Every received item"),
+                                ],
+                                default="handled",
+                                help_text="Which items a per-unit price is paid for; the in-house baseline is applied to the same count.",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "expected_monthly_volume",
+                            models.PositiveIntegerField(
+                                blank=True, help_text="Billable items a month the business case assumed.", null=True
+                            ),
+                        ),
+                        (
+                            "expected_savings_percent",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Savings against the in-house baseline the business case promised.",
+                                max_digits=5,
+                                null=True,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("-100")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="expected savings %",
+                            ),
+                        ),
+                        (
+                            "retained_monthly_cost",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("0"),
+                                help_text="What managing the vendor still costs in-house each month (counts against savings).",
+                                max_digits=14,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="retained cost per month",
+                            ),
+                        ),
+                        (
+                            "transition_amortisation_months",
+                            models.PositiveSmallIntegerField(
+                                default=12,
+                                help_text="Months over which the transition cost is spread.",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "transition_cost",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("0"),
+                                help_text="Moving the work to the provider; amortised over the months below.",
+                                max_digits=14,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="one-time transition cost",
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                blank=True,
+                                help_text="Who looks after the contract in-house; deadline reminders are emailed to them.",
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="owned_contracts",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "previous_term",
+                            models.OneToOneField(
+                                blank=True,
+                                help_text="The contract term this one renews (each term has at most one next term).",
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="next_term",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "renewal_override_reason",
+                            models.TextField(
+                                blank=True,
+                                help_text="Why this contract was renewed although its provider lacked a required certification.",
+                            ),
+                        ),
+                        (
+                            "terminated_on",
+                            models.DateField(
+                                blank=True, help_text="Last day of service of a terminated contract.", null=True
+                            ),
+                        ),
+                        ("termination_reason", models.TextField(blank=True)),
+                        (
+                            "invoice_tolerance_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("2"),
+                                help_text="An invoice further than this from the charges the prices give is an invoice discrepancy.",
+                                max_digits=5,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="invoice tolerance %",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["reference"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("end_date__gt", models.F("start_date"))),
+                                name="contract_ends_after_start",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("at_risk_percent__gte", 0), ("at_risk_percent__lte", 100)),
+                                name="contract_at_risk_percent_range",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(("unit_price__isnull", True), ("unit_price__gte", 0), _connector="OR"),
+                                    models.Q(("fte_rate__isnull", True), ("fte_rate__gte", 0), _connector="OR"),
+                                    models.Q(
+                                        ("fixed_monthly_fee__isnull", True),
+                                        ("fixed_monthly_fee__gte", 0),
+                                        _connector="OR",
+                                    ),
+                                    models.Q(("credit_cap__isnull", True), ("credit_cap__gte", 0), _connector="OR"),
+                                ),
+                                name="contract_prices_non_negative",
+                            ),
+                        ],
+                    },
                 ),
-                (
-                    "units_per_fte_month",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
-                        verbose_name="units handled per FTE-month",
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalContract",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        (
+                            "reference",
+                            models.CharField(
+                                db_index=True, help_text="The contract's reference, e.g. MSA-2026-014.", max_length=50
+                            ),
+                        ),
+                        ("title", models.CharField(max_length=300)),
+                        ("start_date", models.DateField()),
+                        ("end_date", models.DateField()),
+                        (
+                            "time_zone",
+                            timezone_field.fields.TimeZoneField(
+                                default="UTC", help_text="Periods are calendar months in this time zone."
+                            ),
+                        ),
+                        ("auto_renew", models.BooleanField(default=False, verbose_name="auto-renewal")),
+                        ("notice_period_days", models.PositiveIntegerField(default=90)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("draft", "Draft"),
+                                    ("active", "Active"),
+                                    ("expired", "Expired"),
+                                    ("terminated", "Terminated"),
+                                ],
+                                default="draft",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                default="USD",
+                                max_length=3,
+                            ),
+                        ),
+                        (
+                            "pricing_model",
+                            models.CharField(
+                                choices=[
+                                    ("per_unit", "Per unit of work"),
+                                    ("per_fte", "Per FTE"),
+                                    ("fixed", "Fixed monthly fee"),
+                                    ("hybrid", "Hybrid (fixed fee + per unit)"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "unit_price",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=4,
+                                max_digits=12,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "fte_rate",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="monthly FTE rate",
+                            ),
+                        ),
+                        (
+                            "fixed_monthly_fee",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "fte_count",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Full-time equivalents billed per month (per-FTE pricing).",
+                                max_digits=8,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="contracted FTEs",
+                            ),
+                        ),
+                        (
+                            "at_risk_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("10"),
+                                help_text="Share of the month's charges that service credits can take.",
+                                max_digits=5,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="at-risk percentage",
+                            ),
+                        ),
+                        (
+                            "credit_cap",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Absolute ceiling on a month's credits, if the contract sets one beyond the at-risk amount.",
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "credit_pool_limit_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("250"),
+                                help_text="The critical SLAs' credit allocations may add up to at most this.",
+                                max_digits=6,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="credit pool limit %",
+                            ),
+                        ),
+                        (
+                            "consecutive_miss_periods",
+                            models.PositiveSmallIntegerField(
+                                default=3,
+                                help_text="Missing the expected level this many months in a row earns a credit.",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "earn_back_periods",
+                            models.PositiveSmallIntegerField(
+                                default=3,
+                                help_text="Meeting the expected level this many months after a credit returns it (with earn-back).",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "chronic_breach_count",
+                            models.PositiveSmallIntegerField(
+                                default=3,
+                                help_text="Breached this many times in 12 months makes a service level chronic.",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "rejected_row_tolerance_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("1"),
+                                help_text="A vendor report with a larger share of rejected rows fails and loads nothing.",
+                                max_digits=5,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="rejected-row tolerance %",
+                            ),
+                        ),
+                        (
+                            "earn_back",
+                            models.BooleanField(
+                                default=False,
+                                help_text="A credit is returned if the SLA then meets its target for a run of months.",
+                                verbose_name="earn-back",
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "billing_basis",
+                            models.CharField(
+                                choices=[
+                                    ("handled", "Handled items"),
+                                    ("offered", "Offered items (handled + abandoned)"),
+                                    ("received", "Every received item"),
+                                ],
+                                default="handled",
+                                help_text="Which items a per-unit price is paid for; the in-house baseline is applied to the same count.",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "expected_monthly_volume",
+                            models.PositiveIntegerField(
+                                blank=True, help_text="Billable items a month the business case assumed.", null=True
+                            ),
+                        ),
+                        (
+                            "expected_savings_percent",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Savings against the in-house baseline the business case promised.",
+                                max_digits=5,
+                                null=True,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("-100")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="expected savings %",
+                            ),
+                        ),
+                        (
+                            "retained_monthly_cost",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("0"),
+                                help_text="What managing the vendor still costs in-house each month (counts against savings).",
+                                max_digits=14,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="retained cost per month",
+                            ),
+                        ),
+                        (
+                            "transition_amortisation_months",
+                            models.PositiveSmallIntegerField(
+                                default=12,
+                                help_text="Months over which the transition cost is spread.",
+                                validators=[django.core.validators.MinValueValidator(1)],
+                            ),
+                        ),
+                        (
+                            "transition_cost",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("0"),
+                                help_text="Moving the work to the provider; amortised over the months below.",
+                                max_digits=14,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="one-time transition cost",
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                help_text="Who looks after the contract in-house; deadline reminders are emailed to them.",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "previous_term",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                help_text="The contract term this one renews (each term has at most one next term).",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "renewal_override_reason",
+                            models.TextField(
+                                blank=True,
+                                help_text="Why this contract was renewed although its provider lacked a required certification.",
+                            ),
+                        ),
+                        (
+                            "terminated_on",
+                            models.DateField(
+                                blank=True, help_text="Last day of service of a terminated contract.", null=True
+                            ),
+                        ),
+                        ("termination_reason", models.TextField(blank=True)),
+                        (
+                            "invoice_tolerance_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("2"),
+                                help_text="An invoice further than this from the charges the prices give is an invoice discrepancy.",
+                                max_digits=5,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="invoice tolerance %",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical contract",
+                        "verbose_name_plural": "historical contracts",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                ("note", models.CharField(blank=True, help_text="Why the baseline was revised.", max_length=300)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                migrations.CreateModel(
+                    name="HistoricalContract_processes",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                db_tablespace="",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "history",
+                            models.ForeignKey(
+                                db_constraint=False,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                to="contracts.historicalcontract",
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                db_tablespace="",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.process",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "HistoricalContract_processes",
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalProcess",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("name", models.CharField(db_index=True, max_length=200)),
+                        ("description", models.TextField(blank=True)),
+                        (
+                            "internal_owner",
+                            models.CharField(blank=True, help_text="Who owns the process in-house.", max_length=200),
+                        ),
+                        (
+                            "unit_of_work",
+                            models.CharField(
+                                choices=[
+                                    ("call", "Call"),
+                                    ("chat", "Chat"),
+                                    ("email", "Email"),
+                                    ("ticket", "Ticket"),
+                                    ("transaction", "Transaction"),
+                                    ("invoice", "Invoice"),
+                                    ("claim", "Claim"),
+                                    ("case", "Case"),
+                                    ("document", "Document"),
+                                    ("order", "Order"),
+                                    ("fte_month", "FTE-month"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "baseline_cost_per_unit",
+                            models.DecimalField(
+                                decimal_places=4,
+                                help_text="What one unit of work costs when done in-house; the basis of savings.",
+                                max_digits=12,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="baseline in-house cost per unit",
+                            ),
+                        ),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                default="USD",
+                                max_length=3,
+                            ),
+                        ),
+                        ("expected_monthly_volume", models.PositiveIntegerField(default=0)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "category",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.servicecategory",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical process",
+                        "verbose_name_plural": "historical processes",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.process",
-                    ),
+                migrations.CreateModel(
+                    name="Invoice",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("period", models.DateField(help_text="The month invoiced (its first day).")),
+                        (
+                            "amount",
+                            models.DecimalField(
+                                decimal_places=2,
+                                max_digits=14,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "reference",
+                            models.CharField(blank=True, help_text="The vendor's invoice number.", max_length=100),
+                        ),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("manual", "Entered by hand"),
+                                    ("csv", "CSV import"),
+                                    ("kpi", "Vendor KPI summary"),
+                                ],
+                                default="manual",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="invoices",
+                                to="contracts.contract",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["contract", "-period"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("contract", "period"), name="one_invoice_per_contract_month"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("period__day", 1)), name="invoice_period_is_a_month"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("amount__gte", 0)), name="invoice_amount_non_negative"
+                            ),
+                        ],
+                    },
                 ),
-            ],
-            options={
-                "verbose_name": "historical process baseline",
-                "verbose_name_plural": "historical process baselines",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+                migrations.CreateModel(
+                    name="ProcessBaseline",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("valid_from", models.DateField(help_text="First day the revised cost applies.")),
+                        (
+                            "cost_per_unit",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=4,
+                                help_text="Leave empty to derive it from the FTE figures.",
+                                max_digits=12,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="in-house cost per unit",
+                            ),
+                        ),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                default="USD",
+                                max_length=3,
+                            ),
+                        ),
+                        (
+                            "cost_per_fte_month",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="in-house cost per FTE-month",
+                            ),
+                        ),
+                        (
+                            "units_per_fte_month",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=12,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                                verbose_name="units handled per FTE-month",
+                            ),
+                        ),
+                        (
+                            "note",
+                            models.CharField(blank=True, help_text="Why the baseline was revised.", max_length=300),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="baselines",
+                                to="contracts.process",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["process", "-valid_from"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("process", "valid_from"), name="process_baseline_once_per_date"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("cost_per_unit__isnull", False),
+                                    models.Q(("cost_per_fte_month__isnull", False), ("units_per_fte_month__gt", 0)),
+                                    _connector="OR",
+                                ),
+                                name="process_baseline_has_a_cost",
+                            ),
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="HistoricalInvoice",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("period", models.DateField(help_text="The month invoiced (its first day).")),
+                        (
+                            "amount",
+                            models.DecimalField(
+                                decimal_places=2,
+                                max_digits=14,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "reference",
+                            models.CharField(blank=True, help_text="The vendor's invoice number.", max_length=100),
+                        ),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("manual", "Entered by hand"),
+                                    ("csv", "CSV import"),
+                                    ("kpi", "Vendor KPI summary"),
+                                ],
+                                default="manual",
+                                max_length=20,
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical invoice",
+                        "verbose_name_plural": "historical invoices",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
+                ),
+                migrations.CreateModel(
+                    name="HistoricalProcessBaseline",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("valid_from", models.DateField(help_text="First day the revised cost applies.")),
+                        (
+                            "cost_per_unit",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=4,
+                                help_text="Leave empty to derive it from the FTE figures.",
+                                max_digits=12,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="in-house cost per unit",
+                            ),
+                        ),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                default="USD",
+                                max_length=3,
+                            ),
+                        ),
+                        (
+                            "cost_per_fte_month",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=14,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                                verbose_name="in-house cost per FTE-month",
+                            ),
+                        ),
+                        (
+                            "units_per_fte_month",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=12,
+                                null=True,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                                verbose_name="units handled per FTE-month",
+                            ),
+                        ),
+                        (
+                            "note",
+                            models.CharField(blank=True, help_text="Why the baseline was revised.", max_length=300),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.process",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical process baseline",
+                        "verbose_name_plural": "historical process baselines",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
+                ),
+            ]
         ),
         migrations.RunPython(
             code=create_categories,

@@ -11,10 +11,12 @@ which stay until every installation has passed this point (Django's squashing pr
 """
 
 import django.db.models.deletion
-import reports.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import core.migration_operations
+import reports.models
 
 
 class Migration(migrations.Migration):
@@ -37,493 +39,560 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="ReportLayout",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")], max_length=20
-                    ),
-                ),
-                ("description", models.TextField(blank=True)),
-                ("is_builtin", models.BooleanField(default=False, editable=False)),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="report_layouts",
-                        to="vendors.provider",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("provider", "name"), name="layout_name_unique_per_provider"),
-                    models.UniqueConstraint(
-                        condition=models.Q(("provider__isnull", True)),
-                        fields=("name",),
-                        name="shared_layout_name_unique",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ReportLayoutVersion",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.PositiveIntegerField()),
-                ("config", models.JSONField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "layout",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="reports.reportlayout"
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["layout", "-number"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("layout", "number"), name="layout_version_number_unique")
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="VendorReport",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")], max_length=20
-                    ),
-                ),
-                ("period_start", models.DateField(help_text="First day covered (in the contract's time zone).")),
-                ("period_end", models.DateField(help_text="Last day covered, inclusive.")),
-                ("file", models.FileField(max_length=500, upload_to=reports.models.report_upload_path)),
-                ("original_name", models.CharField(max_length=255)),
-                ("sha256", models.CharField(db_index=True, max_length=64)),
-                ("size", models.PositiveBigIntegerField()),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("browser", "Browser"), ("api", "REST API"), ("cli", "Command line")],
-                        default="browser",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Queued"),
-                            ("processing", "Processing"),
-                            ("completed", "Completed"),
-                            ("failed", "Failed"),
-                            ("superseded", "Superseded"),
+        core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="ReportLayout",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("name", models.CharField(max_length=200)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")],
+                                max_length=20,
+                            ),
+                        ),
+                        ("description", models.TextField(blank=True)),
+                        ("is_builtin", models.BooleanField(default=False, editable=False)),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="report_layouts",
+                                to="vendors.provider",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["name"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "name"), name="layout_name_unique_per_provider"
+                            ),
+                            models.UniqueConstraint(
+                                condition=models.Q(("provider__isnull", True)),
+                                fields=("name",),
+                                name="shared_layout_name_unique",
+                            ),
                         ],
-                        db_index=True,
-                        default="queued",
-                        max_length=20,
-                    ),
+                    },
                 ),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("rows_read", models.PositiveBigIntegerField(default=0)),
-                ("rows_accepted", models.PositiveBigIntegerField(default=0)),
-                ("rows_rejected", models.PositiveBigIntegerField(default=0)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("errors", models.JSONField(blank=True, default=list, help_text="The first 100 row errors.")),
-                ("failure_reason", models.TextField(blank=True)),
-                (
-                    "rejected_rows_file",
-                    models.FileField(blank=True, max_length=500, upload_to=reports.models.rejected_rows_path),
-                ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="contracts.contract"
-                    ),
-                ),
-                (
-                    "layout_version",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reports",
-                        to="reports.reportlayoutversion",
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="contracts.process"
-                    ),
-                ),
-                (
-                    "superseded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="supersedes",
-                        to="reports.vendorreport",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "reinstated_at",
-                    models.DateTimeField(
-                        blank=True,
-                        help_text="When a user brought this superseded report back; it then counts as newer than its replacement.",
-                        null=True,
-                    ),
-                ),
-                ("compliance_pending_since", models.DateTimeField(blank=True, editable=False, null=True)),
-                ("dispatch_pending", models.BooleanField(default=False, editable=False)),
-                ("heartbeat_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "import_lane",
-                    models.CharField(
-                        blank=True,
-                        help_text="How the rows were read: “sql” (PostgreSQL judged them), or “python (why)” for the parser.",
-                        max_length=200,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-created_at"],
-                "indexes": [
-                    models.Index(
-                        fields=["contract", "process", "kind", "period_start"], name="reports_ven_contrac_0bf320_idx"
-                    )
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("period_end__gte", models.F("period_start"))), name="report_period_order"
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("status", "failed"), _negated=True),
-                        fields=("contract", "process", "period_start", "period_end", "sha256"),
-                        name="report_same_file_once",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="KpiClaim",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("source_row", models.PositiveIntegerField()),
-                ("metric", models.CharField(max_length=40)),
-                ("period", models.DateField(help_text="First day of the month the figure is for.")),
-                ("value", models.FloatField()),
-                ("volume", models.BigIntegerField(blank=True, null=True)),
-                ("invoiced_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contracts.contract"
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contracts.process"
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="kpi_claims",
-                        to="reports.vendorreport",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["period", "metric"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("report", "metric", "period"), name="kpi_claim_once_per_report")
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="WorkItem",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("source_row", models.PositiveIntegerField(help_text="Line or row number in the vendor's file.")),
-                ("item_id", models.CharField(max_length=200)),
-                ("channel", models.CharField(blank=True, max_length=100, null=True)),
-                ("queue", models.CharField(blank=True, max_length=100, null=True)),
-                ("received_at", models.DateTimeField()),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("completed_at", models.DateTimeField(blank=True, null=True)),
-                ("wait_seconds", models.FloatField(blank=True, null=True)),
-                ("handle_seconds", models.FloatField(blank=True, null=True)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("handled", "Handled"),
-                            ("abandoned", "Abandoned"),
-                            ("self_service", "Self-service"),
-                            ("ignored", "Ignored"),
+                migrations.CreateModel(
+                    name="ReportLayoutVersion",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("number", models.PositiveIntegerField()),
+                        ("config", models.JSONField()),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "created_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "layout",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="versions",
+                                to="reports.reportlayout",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["layout", "-number"],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("layout", "number"), name="layout_version_number_unique")
                         ],
-                        max_length=20,
-                    ),
+                    },
                 ),
-                ("resolved_first_contact", models.BooleanField(blank=True, null=True)),
-                ("csat", models.FloatField(blank=True, null=True)),
-                ("csat_scale_max", models.FloatField(blank=True, null=True)),
-                ("quality_score", models.FloatField(blank=True, null=True)),
-                ("accurate", models.BooleanField(blank=True, null=True)),
-                ("agent", models.CharField(blank=True, max_length=100, null=True)),
-                ("extras", models.JSONField(blank=True, default=dict)),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.process",
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="work_items",
-                        to="reports.vendorreport",
-                    ),
-                ),
-            ],
-            options={
-                "indexes": [
-                    models.Index(fields=["report", "item_id"], name="workitem_report_item"),
-                    models.Index(fields=["contract", "process", "received_at"], name="workitem_contract_time"),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalReportLayout",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")], max_length=20
-                    ),
-                ),
-                ("description", models.TextField(blank=True)),
-                ("is_builtin", models.BooleanField(default=False, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical report layout",
-                "verbose_name_plural": "historical report layouts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalVendorReport",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")], max_length=20
-                    ),
-                ),
-                ("period_start", models.DateField(help_text="First day covered (in the contract's time zone).")),
-                ("period_end", models.DateField(help_text="Last day covered, inclusive.")),
-                ("file", models.TextField(max_length=500)),
-                ("original_name", models.CharField(max_length=255)),
-                ("sha256", models.CharField(db_index=True, max_length=64)),
-                ("size", models.PositiveBigIntegerField()),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("browser", "Browser"), ("api", "REST API"), ("cli", "Command line")],
-                        default="browser",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Queued"),
-                            ("processing", "Processing"),
-                            ("completed", "Completed"),
-                            ("failed", "Failed"),
-                            ("superseded", "Superseded"),
+                migrations.CreateModel(
+                    name="VendorReport",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "period_start",
+                            models.DateField(help_text="First day covered (in the contract's time zone)."),
+                        ),
+                        ("period_end", models.DateField(help_text="Last day covered, inclusive.")),
+                        ("file", models.FileField(max_length=500, upload_to=reports.models.report_upload_path)),
+                        ("original_name", models.CharField(max_length=255)),
+                        ("sha256", models.CharField(db_index=True, max_length=64)),
+                        ("size", models.PositiveBigIntegerField()),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[("browser", "Browser"), ("api", "REST API"), ("cli", "Command line")],
+                                default="browser",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("queued", "Queued"),
+                                    ("processing", "Processing"),
+                                    ("completed", "Completed"),
+                                    ("failed", "Failed"),
+                                    ("superseded", "Superseded"),
+                                ],
+                                db_index=True,
+                                default="queued",
+                                max_length=20,
+                            ),
+                        ),
+                        ("attempts", models.PositiveSmallIntegerField(default=0)),
+                        ("rows_read", models.PositiveBigIntegerField(default=0)),
+                        ("rows_accepted", models.PositiveBigIntegerField(default=0)),
+                        ("rows_rejected", models.PositiveBigIntegerField(default=0)),
+                        ("started_at", models.DateTimeField(blank=True, null=True)),
+                        ("finished_at", models.DateTimeField(blank=True, null=True)),
+                        ("errors", models.JSONField(blank=True, default=list, help_text="The first 100 row errors.")),
+                        ("failure_reason", models.TextField(blank=True)),
+                        (
+                            "rejected_rows_file",
+                            models.FileField(blank=True, max_length=500, upload_to=reports.models.rejected_rows_path),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="reports",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "layout_version",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="reports",
+                                to="reports.reportlayoutversion",
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="reports",
+                                to="contracts.process",
+                            ),
+                        ),
+                        (
+                            "superseded_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="supersedes",
+                                to="reports.vendorreport",
+                            ),
+                        ),
+                        (
+                            "uploaded_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "reinstated_at",
+                            models.DateTimeField(
+                                blank=True,
+                                help_text="When a user brought this superseded report back; it then counts as newer than its replacement.",
+                                null=True,
+                            ),
+                        ),
+                        ("compliance_pending_since", models.DateTimeField(blank=True, editable=False, null=True)),
+                        ("dispatch_pending", models.BooleanField(default=False, editable=False)),
+                        ("heartbeat_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                        (
+                            "import_lane",
+                            models.CharField(
+                                blank=True,
+                                help_text="How the rows were read: “sql” (PostgreSQL judged them), or “python (why)” for the parser.",
+                                max_length=200,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-created_at"],
+                        "indexes": [
+                            models.Index(
+                                fields=["contract", "process", "kind", "period_start"],
+                                name="reports_ven_contrac_0bf320_idx",
+                            )
                         ],
-                        db_index=True,
-                        default="queued",
-                        max_length=20,
-                    ),
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                                name="report_period_order",
+                            ),
+                            models.UniqueConstraint(
+                                condition=models.Q(("status", "failed"), _negated=True),
+                                fields=("contract", "process", "period_start", "period_end", "sha256"),
+                                name="report_same_file_once",
+                            ),
+                        ],
+                    },
                 ),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("failure_reason", models.TextField(blank=True)),
-                ("rejected_rows_file", models.TextField(blank=True, max_length=500)),
-                (
-                    "reinstated_at",
-                    models.DateTimeField(
-                        blank=True,
-                        help_text="When a user brought this superseded report back; it then counts as newer than its replacement.",
-                        null=True,
-                    ),
+                migrations.CreateModel(
+                    name="KpiClaim",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("source_row", models.PositiveIntegerField()),
+                        ("metric", models.CharField(max_length=40)),
+                        ("period", models.DateField(help_text="First day of the month the figure is for.")),
+                        ("value", models.FloatField()),
+                        ("volume", models.BigIntegerField(blank=True, null=True)),
+                        (
+                            "invoiced_amount",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contracts.contract"
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contracts.process"
+                            ),
+                        ),
+                        (
+                            "report",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="kpi_claims",
+                                to="reports.vendorreport",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["period", "metric"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("report", "metric", "period"), name="kpi_claim_once_per_report"
+                            )
+                        ],
+                    },
                 ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                migrations.CreateModel(
+                    name="WorkItem",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "source_row",
+                            models.PositiveIntegerField(help_text="Line or row number in the vendor's file."),
+                        ),
+                        ("item_id", models.CharField(max_length=200)),
+                        ("channel", models.CharField(blank=True, max_length=100, null=True)),
+                        ("queue", models.CharField(blank=True, max_length=100, null=True)),
+                        ("received_at", models.DateTimeField()),
+                        ("started_at", models.DateTimeField(blank=True, null=True)),
+                        ("completed_at", models.DateTimeField(blank=True, null=True)),
+                        ("wait_seconds", models.FloatField(blank=True, null=True)),
+                        ("handle_seconds", models.FloatField(blank=True, null=True)),
+                        (
+                            "outcome",
+                            models.CharField(
+                                choices=[
+                                    ("handled", "Handled"),
+                                    ("abandoned", "Abandoned"),
+                                    ("self_service", "Self-service"),
+                                    ("ignored", "Ignored"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("resolved_first_contact", models.BooleanField(blank=True, null=True)),
+                        ("csat", models.FloatField(blank=True, null=True)),
+                        ("csat_scale_max", models.FloatField(blank=True, null=True)),
+                        ("quality_score", models.FloatField(blank=True, null=True)),
+                        ("accurate", models.BooleanField(blank=True, null=True)),
+                        ("agent", models.CharField(blank=True, max_length=100, null=True)),
+                        ("extras", models.JSONField(blank=True, default=dict)),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                db_constraint=False,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                db_constraint=False,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.process",
+                            ),
+                        ),
+                        (
+                            "report",
+                            models.ForeignKey(
+                                db_constraint=False,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="work_items",
+                                to="reports.vendorreport",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "indexes": [
+                            models.Index(fields=["report", "item_id"], name="workitem_report_item"),
+                            models.Index(fields=["contract", "process", "received_at"], name="workitem_contract_time"),
+                        ],
+                    },
                 ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.contract",
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalReportLayout",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("name", models.CharField(max_length=200)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")],
+                                max_length=20,
+                            ),
+                        ),
+                        ("description", models.TextField(blank=True)),
+                        ("is_builtin", models.BooleanField(default=False, editable=False)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical report layout",
+                        "verbose_name_plural": "historical report layouts",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalVendorReport",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[("work_items", "Work-item records"), ("kpi_summary", "KPI summary")],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "period_start",
+                            models.DateField(help_text="First day covered (in the contract's time zone)."),
+                        ),
+                        ("period_end", models.DateField(help_text="Last day covered, inclusive.")),
+                        ("file", models.TextField(max_length=500)),
+                        ("original_name", models.CharField(max_length=255)),
+                        ("sha256", models.CharField(db_index=True, max_length=64)),
+                        ("size", models.PositiveBigIntegerField()),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[("browser", "Browser"), ("api", "REST API"), ("cli", "Command line")],
+                                default="browser",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("queued", "Queued"),
+                                    ("processing", "Processing"),
+                                    ("completed", "Completed"),
+                                    ("failed", "Failed"),
+                                    ("superseded", "Superseded"),
+                                ],
+                                db_index=True,
+                                default="queued",
+                                max_length=20,
+                            ),
+                        ),
+                        ("finished_at", models.DateTimeField(blank=True, null=True)),
+                        ("failure_reason", models.TextField(blank=True)),
+                        ("rejected_rows_file", models.TextField(blank=True, max_length=500)),
+                        (
+                            "reinstated_at",
+                            models.DateTimeField(
+                                blank=True,
+                                help_text="When a user brought this superseded report back; it then counts as newer than its replacement.",
+                                null=True,
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "layout_version",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="reports.reportlayoutversion",
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.process",
+                            ),
+                        ),
+                        (
+                            "superseded_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="reports.vendorreport",
+                            ),
+                        ),
+                        (
+                            "uploaded_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "import_lane",
+                            models.CharField(
+                                blank=True,
+                                help_text="How the rows were read: “sql” (PostgreSQL judged them), or “python (why)” for the parser.",
+                                max_length=200,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical vendor report",
+                        "verbose_name_plural": "historical vendor reports",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "layout_version",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="reports.reportlayoutversion",
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.process",
-                    ),
-                ),
-                (
-                    "superseded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="reports.vendorreport",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "import_lane",
-                    models.CharField(
-                        blank=True,
-                        help_text="How the rows were read: “sql” (PostgreSQL judged them), or “python (why)” for the parser.",
-                        max_length=200,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical vendor report",
-                "verbose_name_plural": "historical vendor reports",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            ]
         ),
     ]

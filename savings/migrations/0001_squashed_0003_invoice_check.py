@@ -10,12 +10,15 @@ re-renders the state's models once per operation, which made the old migrations 
 which stay until every installation has passed this point (Django's squashing procedure).
 """
 
+from decimal import Decimal
+
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+
+import core.migration_operations
 
 
 class Migration(migrations.Migration):
@@ -34,208 +37,249 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="ExchangeRate",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("date", models.DateField()),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
+        core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="ExchangeRate",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("date", models.DateField()),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                max_length=3,
+                            ),
+                        ),
+                        (
+                            "rate",
+                            models.DecimalField(
+                                decimal_places=8,
+                                help_text="Units of the reporting currency per one unit of this currency.",
+                                max_digits=18,
+                                validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
+                            ),
+                        ),
+                        (
+                            "source",
+                            models.CharField(
+                                blank=True, help_text="Where the rate comes from (e.g. ECB reference).", max_length=100
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-date", "currency"],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("date", "currency"), name="one_rate_per_currency_and_date"),
+                            models.CheckConstraint(condition=models.Q(("rate__gt", 0)), name="exchange_rate_positive"),
                         ],
-                        max_length=3,
-                    ),
+                    },
                 ),
-                (
-                    "rate",
-                    models.DecimalField(
-                        decimal_places=8,
-                        help_text="Units of the reporting currency per one unit of this currency.",
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
-                    ),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True, help_text="Where the rate comes from (e.g. ECB reference).", max_length=100
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-date", "currency"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("date", "currency"), name="one_rate_per_currency_and_date"),
-                    models.CheckConstraint(condition=models.Q(("rate__gt", 0)), name="exchange_rate_positive"),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="SavingsResult",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("period", models.DateField(help_text="First day of the month.")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("ok", "Computed"),
-                            ("no_data", "No data"),
-                            ("no_baseline", "No baseline"),
-                            ("no_cost", "No cost"),
-                            ("missing_rate", "Missing exchange rate"),
+                migrations.CreateModel(
+                    name="SavingsResult",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("ok", "Computed"),
+                                    ("no_data", "No data"),
+                                    ("no_baseline", "No baseline"),
+                                    ("no_cost", "No cost"),
+                                    ("missing_rate", "Missing exchange rate"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("reporting_currency", models.CharField(max_length=3)),
+                        (
+                            "volume",
+                            models.BigIntegerField(
+                                blank=True, help_text="Billable items (the contract's billing basis).", null=True
+                            ),
+                        ),
+                        ("baseline_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
+                        (
+                            "outsourced_cost",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                        ("outsourced_source", models.CharField(blank=True, max_length=20)),
+                        (
+                            "service_credits",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                        ("retained_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
+                        (
+                            "transition_amortisation",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                        ("net_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
+                        ("savings", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
+                        ("savings_percent", models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
+                        (
+                            "projected_savings",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                        (
+                            "rates",
+                            models.JSONField(
+                                blank=True, default=dict, help_text="Currency → rate used for this month."
+                            ),
+                        ),
+                        ("inputs", models.JSONField(blank=True, default=dict)),
+                        ("note", models.TextField(blank=True)),
+                        ("computed_at", models.DateTimeField()),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="savings_results",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "charges_taken_from",
+                            models.CharField(
+                                blank=True,
+                                help_text="“invoice INV-…”, “vendor KPI summary” or “computed from prices”.",
+                                max_length=130,
+                            ),
+                        ),
+                        (
+                            "computed_charges",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                        (
+                            "invoice_difference",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                        (
+                            "invoice_difference_percent",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True),
+                        ),
+                        ("invoice_discrepancy", models.BooleanField(default=False)),
+                        (
+                            "invoiced_amount",
+                            models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "contract__reference"],
+                        "indexes": [
+                            models.Index(fields=["period"], name="savings_sav_period_27dcf9_idx"),
+                            models.Index(
+                                condition=models.Q(("invoice_discrepancy", True)),
+                                fields=["contract"],
+                                name="savings_invoice_discrepancy",
+                            ),
                         ],
-                        max_length=20,
-                    ),
-                ),
-                ("reporting_currency", models.CharField(max_length=3)),
-                (
-                    "volume",
-                    models.BigIntegerField(
-                        blank=True, help_text="Billable items (the contract's billing basis).", null=True
-                    ),
-                ),
-                ("baseline_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("outsourced_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("outsourced_source", models.CharField(blank=True, max_length=20)),
-                ("service_credits", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("retained_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                (
-                    "transition_amortisation",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
-                ),
-                ("net_cost", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("savings", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("savings_percent", models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
-                ("projected_savings", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("rates", models.JSONField(blank=True, default=dict, help_text="Currency → rate used for this month.")),
-                ("inputs", models.JSONField(blank=True, default=dict)),
-                ("note", models.TextField(blank=True)),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="savings_results",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "charges_taken_from",
-                    models.CharField(
-                        blank=True,
-                        help_text="“invoice INV-…”, “vendor KPI summary” or “computed from prices”.",
-                        max_length=130,
-                    ),
-                ),
-                ("computed_charges", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ("invoice_difference", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                (
-                    "invoice_difference_percent",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True),
-                ),
-                ("invoice_discrepancy", models.BooleanField(default=False)),
-                ("invoiced_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-            ],
-            options={
-                "ordering": ["-period", "contract__reference"],
-                "indexes": [
-                    models.Index(fields=["period"], name="savings_sav_period_27dcf9_idx"),
-                    models.Index(
-                        condition=models.Q(("invoice_discrepancy", True)),
-                        fields=["contract"],
-                        name="savings_invoice_discrepancy",
-                    ),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(fields=("contract", "period"), name="one_savings_result_per_contract_month")
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalExchangeRate",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("date", models.DateField()),
-                (
-                    "currency",
-                    models.CharField(
-                        choices=[
-                            ("USD", "USD"),
-                            ("EUR", "EUR"),
-                            ("GBP", "GBP"),
-                            ("CHF", "CHF"),
-                            ("INR", "INR"),
-                            ("PHP", "PHP"),
-                            ("PLN", "PLN"),
-                            ("ZAR", "ZAR"),
-                            ("MXN", "MXN"),
-                            ("BRL", "BRL"),
-                            ("CAD", "CAD"),
-                            ("AUD", "AUD"),
-                            ("JPY", "JPY"),
-                            ("ILS", "ILS"),
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("contract", "period"), name="one_savings_result_per_contract_month"
+                            )
                         ],
-                        max_length=3,
-                    ),
+                    },
                 ),
-                (
-                    "rate",
-                    models.DecimalField(
-                        decimal_places=8,
-                        help_text="Units of the reporting currency per one unit of this currency.",
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalExchangeRate",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("date", models.DateField()),
+                        (
+                            "currency",
+                            models.CharField(
+                                choices=[
+                                    ("USD", "USD"),
+                                    ("EUR", "EUR"),
+                                    ("GBP", "GBP"),
+                                    ("CHF", "CHF"),
+                                    ("INR", "INR"),
+                                    ("PHP", "PHP"),
+                                    ("PLN", "PLN"),
+                                    ("ZAR", "ZAR"),
+                                    ("MXN", "MXN"),
+                                    ("BRL", "BRL"),
+                                    ("CAD", "CAD"),
+                                    ("AUD", "AUD"),
+                                    ("JPY", "JPY"),
+                                    ("ILS", "ILS"),
+                                ],
+                                max_length=3,
+                            ),
+                        ),
+                        (
+                            "rate",
+                            models.DecimalField(
+                                decimal_places=8,
+                                help_text="Units of the reporting currency per one unit of this currency.",
+                                max_digits=18,
+                                validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
+                            ),
+                        ),
+                        (
+                            "source",
+                            models.CharField(
+                                blank=True, help_text="Where the rate comes from (e.g. ECB reference).", max_length=100
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical exchange rate",
+                        "verbose_name_plural": "historical exchange rates",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True, help_text="Where the rate comes from (e.g. ECB reference).", max_length=100
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical exchange rate",
-                "verbose_name_plural": "historical exchange rates",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            ]
         ),
     ]

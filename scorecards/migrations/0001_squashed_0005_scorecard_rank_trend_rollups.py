@@ -10,14 +10,16 @@ re-renders the state's models once per operation, which made the old migrations 
 which stay until every installation has passed this point (Django's squashing procedure).
 """
 
+from decimal import Decimal
+
 import django.core.validators
 import django.db.models.deletion
-import scorecards.models
 import simple_history.models
-from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+import core.migration_operations
+import scorecards.models
 
 # From 0002_default_template and 0003_template_editing_ratings (RunPython needs them in this
 # module; the old files go later). Both run after the schema operations: on a fresh database
@@ -107,1281 +109,1415 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="HistoricalManualRating",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("period", models.DateField(help_text="First day of the month.")),
-                ("criterion", models.SlugField(help_text="The manual criterion's code (e.g. relationship).")),
-                (
-                    "rating",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=6,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                    ),
-                ),
-                ("comment", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical manual rating",
-                "verbose_name_plural": "historical manual ratings",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalScorecardTemplate",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(db_index=True, max_length=200)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "is_default",
-                    models.BooleanField(
-                        default=False, help_text="The template the recomputation scores providers with."
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical scorecard template",
-                "verbose_name_plural": "historical scorecard templates",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="ScorecardTemplate",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "is_default",
-                    models.BooleanField(
-                        default=False, help_text="The template the recomputation scores providers with."
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("is_default", True)), fields=("is_default",), name="one_default_template"
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalScorecardTemplateVersion",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("number", models.PositiveIntegerField()),
-                ("note", models.TextField(blank=True, help_text="What changed against the previous version, and why.")),
-                ("bands", models.JSONField(default=scorecards.models.default_bands)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "template",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="scorecards.scorecardtemplate",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_recomputed_at",
-                    models.DateTimeField(
-                        blank=True,
-                        help_text="When every stored month was last recomputed under this version.",
-                        null=True,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical scorecard template version",
-                "verbose_name_plural": "historical scorecard template versions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="ScorecardTemplateVersion",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("number", models.PositiveIntegerField()),
-                ("note", models.TextField(blank=True, help_text="What changed against the previous version, and why.")),
-                ("bands", models.JSONField(default=scorecards.models.default_bands)),
-                (
-                    "template",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="versions",
-                        to="scorecards.scorecardtemplate",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_recomputed_at",
-                    models.DateTimeField(
-                        blank=True,
-                        help_text="When every stored month was last recomputed under this version.",
-                        null=True,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["template__name", "-number"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("template", "number"), name="one_template_version_number")
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ScorecardCriterion",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField()),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("sla", "SLA performance"),
-                            ("cost", "Cost"),
-                            ("risk", "Risk and compliance"),
-                            ("manual", "Manual (rated by reviewers)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "weight",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=6,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                    ),
-                ),
-                (
-                    "version",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="criteria",
-                        to="scorecards.scorecardtemplateversion",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["version", "-weight", "code"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("version", "code"), name="one_criterion_code_per_version"),
-                    models.CheckConstraint(
-                        condition=models.Q(("weight__gte", 0), ("weight__lte", 100)), name="criterion_weight_0_100"
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="Scorecard",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("period", models.DateField(help_text="First day of the month.")),
-                (
-                    "score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                    ),
-                ),
-                ("standing", models.CharField(blank=True, max_length=50)),
-                ("breakdown", models.JSONField(blank=True, default=dict)),
-                (
-                    "note",
-                    models.TextField(blank=True, help_text="Why there is no score, or which criteria were left out."),
-                ),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="scorecards", to="vendors.provider"
-                    ),
-                ),
-                (
-                    "template_version",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="scorecards",
-                        to="scorecards.scorecardtemplateversion",
-                    ),
-                ),
-                (
-                    "category",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The category the provider is ranked in for the month (scorecards.trends.ranking_category).",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="contracts.servicecategory",
-                    ),
-                ),
-                (
-                    "change",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Score − the previous month's score.",
-                        max_digits=6,
-                        null=True,
-                    ),
-                ),
-                (
-                    "overall_score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Recency-weighted over 12 months.",
-                        max_digits=6,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                    ),
-                ),
-                (
-                    "overall_weights",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Per month, latest first: {month, score, weight} of the overall score.",
-                    ),
-                ),
-                (
-                    "rank",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="1 = best score of the category's providers in the month; ties share a rank.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "rank_of",
-                    models.PositiveIntegerField(
-                        blank=True, help_text="How many providers of the category have a score in the month.", null=True
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period", "provider__name"],
-                "indexes": [
-                    models.Index(fields=["period"], name="scorecards__period_e301cc_idx"),
-                    models.Index(fields=["category", "period"], name="scorecards__categor_eb0cff_idx"),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("provider", "period", "template_version"),
-                        name="one_scorecard_per_provider_month_version",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("score__isnull", True), models.Q(("score__gte", 0), ("score__lte", 100)), _connector="OR"
+        core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="HistoricalManualRating",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        ("criterion", models.SlugField(help_text="The manual criterion's code (e.g. relationship).")),
+                        (
+                            "rating",
+                            models.DecimalField(
+                                decimal_places=2,
+                                max_digits=6,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
                         ),
-                        name="scorecard_score_0_100",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalScorecardCriterion",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("code", models.SlugField()),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("sla", "SLA performance"),
-                            ("cost", "Cost"),
-                            ("risk", "Risk and compliance"),
-                            ("manual", "Manual (rated by reviewers)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "weight",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=6,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "version",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="scorecards.scorecardtemplateversion",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical scorecard criterion",
-                "verbose_name_plural": "historical scorecard criterions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="ManualRating",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("period", models.DateField(help_text="First day of the month.")),
-                ("criterion", models.SlugField(help_text="The manual criterion's code (e.g. relationship).")),
-                (
-                    "rating",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=6,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                    ),
-                ),
-                ("comment", models.TextField(blank=True)),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="manual_ratings",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="manual_ratings",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period", "provider__name", "criterion"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("provider", "period", "criterion", "reviewer"), name="one_rating_per_reviewer"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("rating__gte", 0), ("rating__lte", 100)), name="manual_rating_0_100"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("period__day", 1)), name="manual_rating_period_is_month_start"
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalScorecardReview",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("period", models.DateField(help_text="First day of the month reviewed.")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("in_review", "In review"), ("approved", "Approved")],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "decision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("keep", "Keep"),
-                            ("grow", "Grow"),
-                            ("watch", "Watch"),
-                            ("improvement_plan", "Improvement plan"),
-                            ("exit", "Exit"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "due_date",
-                    models.DateField(blank=True, help_text="When the decision is to be carried out.", null=True),
-                ),
-                ("approved_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decision_owner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Who carries the decision out.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "scorecard",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="scorecards.scorecard",
-                    ),
-                ),
-                (
-                    "started_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical scorecard review",
-                "verbose_name_plural": "historical scorecard reviews",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalStandingConsequence",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("period", models.DateField(help_text="First day of the month whose scorecard proposed it.")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("probation", "Provider on probation"), ("no_new_contracts", "No new contracts")],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "standing",
-                    models.CharField(help_text="The standing whose band carries the consequence.", max_length=50),
-                ),
-                ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending confirmation"),
-                            ("confirmed", "Confirmed (in effect)"),
-                            ("dismissed", "Dismissed"),
-                            ("lifted", "Lifted"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("reason", models.TextField(blank=True, help_text="Why it was confirmed or dismissed.")),
-                ("lifted_at", models.DateTimeField(blank=True, null=True)),
-                ("lift_reason", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "lifted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "scorecard",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="scorecards.scorecard",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical standing consequence",
-                "verbose_name_plural": "historical standing consequences",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="ScorecardReview",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("period", models.DateField(help_text="First day of the month reviewed.")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("in_review", "In review"), ("approved", "Approved")],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "decision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("keep", "Keep"),
-                            ("grow", "Grow"),
-                            ("watch", "Watch"),
-                            ("improvement_plan", "Improvement plan"),
-                            ("exit", "Exit"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "due_date",
-                    models.DateField(blank=True, help_text="When the decision is to be carried out.", null=True),
-                ),
-                ("approved_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decision_owner",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Who carries the decision out.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="scorecard_decisions",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scorecard_reviews",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "scorecard",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="reviews",
-                        to="scorecards.scorecard",
-                    ),
-                ),
-                (
-                    "started_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period", "provider__name"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("provider", "period"), name="one_review_per_provider_month"),
-                    models.CheckConstraint(condition=models.Q(("period__day", 1)), name="review_period_is_month_start"),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("status", "approved"), _negated=True),
-                            models.Q(("decision", ""), _negated=True),
-                            _connector="OR",
+                        ("comment", models.TextField(blank=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
                         ),
-                        name="approved_review_has_decision",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ImprovementPlan",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "status",
-                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "reviewer",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical manual rating",
+                        "verbose_name_plural": "historical manual ratings",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                ("due_date", models.DateField()),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("closing_note", models.TextField(blank=True)),
-                (
-                    "closed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalScorecardTemplate",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("name", models.CharField(db_index=True, max_length=200)),
+                        ("description", models.TextField(blank=True)),
+                        (
+                            "is_default",
+                            models.BooleanField(
+                                default=False, help_text="The template the recomputation scores providers with."
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical scorecard template",
+                        "verbose_name_plural": "historical scorecard templates",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="improvement_plans",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "review",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="improvement_plan",
-                        to="scorecards.scorecardreview",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["due_date", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="ImprovementAction",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("description", models.TextField()),
-                ("due_date", models.DateField()),
-                ("done", models.BooleanField(default=False)),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="actions",
-                        to="scorecards.improvementplan",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["due_date", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalImprovementAction",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("description", models.TextField()),
-                ("due_date", models.DateField()),
-                ("done", models.BooleanField(default=False)),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="scorecards.improvementplan",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical improvement action",
-                "verbose_name_plural": "historical improvement actions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="ReviewComment",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("text", models.TextField()),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="scorecards.scorecardreview",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["created_at", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalImprovementPlan",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "status",
-                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10),
-                ),
-                ("due_date", models.DateField()),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("closing_note", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "closed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="scorecards.scorecardreview",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical improvement plan",
-                "verbose_name_plural": "historical improvement plans",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="StandingConsequence",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("period", models.DateField(help_text="First day of the month whose scorecard proposed it.")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("probation", "Provider on probation"), ("no_new_contracts", "No new contracts")],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "standing",
-                    models.CharField(help_text="The standing whose band carries the consequence.", max_length=50),
-                ),
-                ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending confirmation"),
-                            ("confirmed", "Confirmed (in effect)"),
-                            ("dismissed", "Dismissed"),
-                            ("lifted", "Lifted"),
+                migrations.CreateModel(
+                    name="ScorecardTemplate",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("name", models.CharField(max_length=200, unique=True)),
+                        ("description", models.TextField(blank=True)),
+                        (
+                            "is_default",
+                            models.BooleanField(
+                                default=False, help_text="The template the recomputation scores providers with."
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["name"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                condition=models.Q(("is_default", True)),
+                                fields=("is_default",),
+                                name="one_default_template",
+                            )
                         ],
-                        default="pending",
-                        max_length=20,
-                    ),
+                    },
                 ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("reason", models.TextField(blank=True, help_text="Why it was confirmed or dismissed.")),
-                ("lifted_at", models.DateTimeField(blank=True, null=True)),
-                ("lift_reason", models.TextField(blank=True)),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalScorecardTemplateVersion",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("number", models.PositiveIntegerField()),
+                        (
+                            "note",
+                            models.TextField(
+                                blank=True, help_text="What changed against the previous version, and why."
+                            ),
+                        ),
+                        ("bands", models.JSONField(default=scorecards.models.default_bands)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "template",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="scorecards.scorecardtemplate",
+                            ),
+                        ),
+                        (
+                            "created_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_recomputed_at",
+                            models.DateTimeField(
+                                blank=True,
+                                help_text="When every stored month was last recomputed under this version.",
+                                null=True,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical scorecard template version",
+                        "verbose_name_plural": "historical scorecard template versions",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "lifted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="standing_consequences",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "scorecard",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="consequences",
-                        to="scorecards.scorecard",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period", "provider__name", "kind"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("provider", "period", "kind"), name="one_consequence_per_provider_month"
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ProcessScorecard",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("period", models.DateField(help_text="First day of the month.")),
-                (
-                    "score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
+                migrations.CreateModel(
+                    name="ScorecardTemplateVersion",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("number", models.PositiveIntegerField()),
+                        (
+                            "note",
+                            models.TextField(
+                                blank=True, help_text="What changed against the previous version, and why."
+                            ),
+                        ),
+                        ("bands", models.JSONField(default=scorecards.models.default_bands)),
+                        (
+                            "template",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="versions",
+                                to="scorecards.scorecardtemplate",
+                            ),
+                        ),
+                        (
+                            "created_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_recomputed_at",
+                            models.DateTimeField(
+                                blank=True,
+                                help_text="When every stored month was last recomputed under this version.",
+                                null=True,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["template__name", "-number"],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("template", "number"), name="one_template_version_number")
                         ],
-                    ),
+                    },
                 ),
-                ("standing", models.CharField(blank=True, max_length=50)),
-                ("breakdown", models.JSONField(blank=True, default=dict)),
-                ("note", models.TextField(blank=True)),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "process",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="scorecards", to="contracts.process"
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="process_scorecards",
-                        to="vendors.provider",
-                    ),
-                ),
-                (
-                    "template_version",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="scorecards.scorecardtemplateversion",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period", "provider__name", "process__name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("provider", "process", "period", "template_version"),
-                        name="one_process_scorecard_per_month",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ScorecardRollup",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("span", models.CharField(choices=[("quarter", "Quarter"), ("year", "Year")], max_length=10)),
-                ("period", models.DateField(help_text="First day of the quarter or year.")),
-                (
-                    "score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
+                migrations.CreateModel(
+                    name="ScorecardCriterion",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("code", models.SlugField()),
+                        ("name", models.CharField(max_length=200)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("sla", "SLA performance"),
+                                    ("cost", "Cost"),
+                                    ("risk", "Risk and compliance"),
+                                    ("manual", "Manual (rated by reviewers)"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "weight",
+                            models.DecimalField(
+                                decimal_places=2,
+                                max_digits=6,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="criteria",
+                                to="scorecards.scorecardtemplateversion",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["version", "-weight", "code"],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("version", "code"), name="one_criterion_code_per_version"),
+                            models.CheckConstraint(
+                                condition=models.Q(("weight__gte", 0), ("weight__lte", 100)),
+                                name="criterion_weight_0_100",
+                            ),
                         ],
-                    ),
+                    },
                 ),
-                ("standing", models.CharField(blank=True, max_length=50)),
-                ("months_scored", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "months",
-                    models.JSONField(blank=True, default=list, help_text="[{month, score}] for the span's months."),
+                migrations.CreateModel(
+                    name="Scorecard",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        (
+                            "score",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=6,
+                                null=True,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        ("standing", models.CharField(blank=True, max_length=50)),
+                        ("breakdown", models.JSONField(blank=True, default=dict)),
+                        (
+                            "note",
+                            models.TextField(
+                                blank=True, help_text="Why there is no score, or which criteria were left out."
+                            ),
+                        ),
+                        ("computed_at", models.DateTimeField()),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="scorecards",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "template_version",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="scorecards",
+                                to="scorecards.scorecardtemplateversion",
+                            ),
+                        ),
+                        (
+                            "category",
+                            models.ForeignKey(
+                                blank=True,
+                                help_text="The category the provider is ranked in for the month (scorecards.trends.ranking_category).",
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to="contracts.servicecategory",
+                            ),
+                        ),
+                        (
+                            "change",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Score − the previous month's score.",
+                                max_digits=6,
+                                null=True,
+                            ),
+                        ),
+                        (
+                            "overall_score",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                help_text="Recency-weighted over 12 months.",
+                                max_digits=6,
+                                null=True,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        (
+                            "overall_weights",
+                            models.JSONField(
+                                blank=True,
+                                default=list,
+                                help_text="Per month, latest first: {month, score, weight} of the overall score.",
+                            ),
+                        ),
+                        (
+                            "rank",
+                            models.PositiveIntegerField(
+                                blank=True,
+                                help_text="1 = best score of the category's providers in the month; ties share a rank.",
+                                null=True,
+                            ),
+                        ),
+                        (
+                            "rank_of",
+                            models.PositiveIntegerField(
+                                blank=True,
+                                help_text="How many providers of the category have a score in the month.",
+                                null=True,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "provider__name"],
+                        "indexes": [
+                            models.Index(fields=["period"], name="scorecards__period_e301cc_idx"),
+                            models.Index(fields=["category", "period"], name="scorecards__categor_eb0cff_idx"),
+                        ],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "period", "template_version"),
+                                name="one_scorecard_per_provider_month_version",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("score__isnull", True),
+                                    models.Q(("score__gte", 0), ("score__lte", 100)),
+                                    _connector="OR",
+                                ),
+                                name="scorecard_score_0_100",
+                            ),
+                        ],
+                    },
                 ),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scorecard_rollups",
-                        to="vendors.provider",
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalScorecardCriterion",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("code", models.SlugField()),
+                        ("name", models.CharField(max_length=200)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("sla", "SLA performance"),
+                                    ("cost", "Cost"),
+                                    ("risk", "Risk and compliance"),
+                                    ("manual", "Manual (rated by reviewers)"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "weight",
+                            models.DecimalField(
+                                decimal_places=2,
+                                max_digits=6,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="scorecards.scorecardtemplateversion",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical scorecard criterion",
+                        "verbose_name_plural": "historical scorecard criterions",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "template_version",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="scorecards.scorecardtemplateversion",
-                    ),
+                migrations.CreateModel(
+                    name="ManualRating",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        ("criterion", models.SlugField(help_text="The manual criterion's code (e.g. relationship).")),
+                        (
+                            "rating",
+                            models.DecimalField(
+                                decimal_places=2,
+                                max_digits=6,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        ("comment", models.TextField(blank=True)),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="manual_ratings",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "reviewer",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="manual_ratings",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "provider__name", "criterion"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "period", "criterion", "reviewer"), name="one_rating_per_reviewer"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("rating__gte", 0), ("rating__lte", 100)), name="manual_rating_0_100"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("period__day", 1)), name="manual_rating_period_is_month_start"
+                            ),
+                        ],
+                    },
                 ),
-            ],
-            options={
-                "ordering": ["-period", "provider__name", "span"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("provider", "template_version", "span", "period"), name="one_rollup_per_provider_span"
-                    )
-                ],
-            },
+                migrations.CreateModel(
+                    name="HistoricalScorecardReview",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("period", models.DateField(help_text="First day of the month reviewed.")),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[("draft", "Draft"), ("in_review", "In review"), ("approved", "Approved")],
+                                default="draft",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "decision",
+                            models.CharField(
+                                blank=True,
+                                choices=[
+                                    ("keep", "Keep"),
+                                    ("grow", "Grow"),
+                                    ("watch", "Watch"),
+                                    ("improvement_plan", "Improvement plan"),
+                                    ("exit", "Exit"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "due_date",
+                            models.DateField(
+                                blank=True, help_text="When the decision is to be carried out.", null=True
+                            ),
+                        ),
+                        ("approved_at", models.DateTimeField(blank=True, null=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "decision_owner",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                help_text="Who carries the decision out.",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "scorecard",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="scorecards.scorecard",
+                            ),
+                        ),
+                        (
+                            "started_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical scorecard review",
+                        "verbose_name_plural": "historical scorecard reviews",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
+                ),
+                migrations.CreateModel(
+                    name="HistoricalStandingConsequence",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("period", models.DateField(help_text="First day of the month whose scorecard proposed it.")),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("probation", "Provider on probation"),
+                                    ("no_new_contracts", "No new contracts"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "standing",
+                            models.CharField(
+                                help_text="The standing whose band carries the consequence.", max_length=50
+                            ),
+                        ),
+                        ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("pending", "Pending confirmation"),
+                                    ("confirmed", "Confirmed (in effect)"),
+                                    ("dismissed", "Dismissed"),
+                                    ("lifted", "Lifted"),
+                                ],
+                                default="pending",
+                                max_length=20,
+                            ),
+                        ),
+                        ("decided_at", models.DateTimeField(blank=True, null=True)),
+                        ("reason", models.TextField(blank=True, help_text="Why it was confirmed or dismissed.")),
+                        ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                        ("lift_reason", models.TextField(blank=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "decided_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "lifted_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "scorecard",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="scorecards.scorecard",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical standing consequence",
+                        "verbose_name_plural": "historical standing consequences",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
+                ),
+                migrations.CreateModel(
+                    name="ScorecardReview",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("period", models.DateField(help_text="First day of the month reviewed.")),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[("draft", "Draft"), ("in_review", "In review"), ("approved", "Approved")],
+                                default="draft",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "decision",
+                            models.CharField(
+                                blank=True,
+                                choices=[
+                                    ("keep", "Keep"),
+                                    ("grow", "Grow"),
+                                    ("watch", "Watch"),
+                                    ("improvement_plan", "Improvement plan"),
+                                    ("exit", "Exit"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "due_date",
+                            models.DateField(
+                                blank=True, help_text="When the decision is to be carried out.", null=True
+                            ),
+                        ),
+                        ("approved_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "decision_owner",
+                            models.ForeignKey(
+                                blank=True,
+                                help_text="Who carries the decision out.",
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="scorecard_decisions",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="scorecard_reviews",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "scorecard",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="reviews",
+                                to="scorecards.scorecard",
+                            ),
+                        ),
+                        (
+                            "started_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "provider__name"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "period"), name="one_review_per_provider_month"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("period__day", 1)), name="review_period_is_month_start"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(("status", "approved"), _negated=True),
+                                    models.Q(("decision", ""), _negated=True),
+                                    _connector="OR",
+                                ),
+                                name="approved_review_has_decision",
+                            ),
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="ImprovementPlan",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("title", models.CharField(max_length=200)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10
+                            ),
+                        ),
+                        ("due_date", models.DateField()),
+                        ("closed_at", models.DateTimeField(blank=True, null=True)),
+                        ("closing_note", models.TextField(blank=True)),
+                        (
+                            "closed_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="improvement_plans",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "review",
+                            models.OneToOneField(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="improvement_plan",
+                                to="scorecards.scorecardreview",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["due_date", "pk"],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="ImprovementAction",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("description", models.TextField()),
+                        ("due_date", models.DateField()),
+                        ("done", models.BooleanField(default=False)),
+                        ("done_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "plan",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="actions",
+                                to="scorecards.improvementplan",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["due_date", "pk"],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="HistoricalImprovementAction",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("description", models.TextField()),
+                        ("due_date", models.DateField()),
+                        ("done", models.BooleanField(default=False)),
+                        ("done_at", models.DateTimeField(blank=True, null=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "plan",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="scorecards.improvementplan",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical improvement action",
+                        "verbose_name_plural": "historical improvement actions",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
+                ),
+                migrations.CreateModel(
+                    name="ReviewComment",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("text", models.TextField()),
+                        (
+                            "author",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "review",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="comments",
+                                to="scorecards.scorecardreview",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["created_at", "pk"],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="HistoricalImprovementPlan",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("title", models.CharField(max_length=200)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10
+                            ),
+                        ),
+                        ("due_date", models.DateField()),
+                        ("closed_at", models.DateTimeField(blank=True, null=True)),
+                        ("closing_note", models.TextField(blank=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "closed_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "review",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="scorecards.scorecardreview",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical improvement plan",
+                        "verbose_name_plural": "historical improvement plans",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
+                ),
+                migrations.CreateModel(
+                    name="StandingConsequence",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("period", models.DateField(help_text="First day of the month whose scorecard proposed it.")),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("probation", "Provider on probation"),
+                                    ("no_new_contracts", "No new contracts"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "standing",
+                            models.CharField(
+                                help_text="The standing whose band carries the consequence.", max_length=50
+                            ),
+                        ),
+                        ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("pending", "Pending confirmation"),
+                                    ("confirmed", "Confirmed (in effect)"),
+                                    ("dismissed", "Dismissed"),
+                                    ("lifted", "Lifted"),
+                                ],
+                                default="pending",
+                                max_length=20,
+                            ),
+                        ),
+                        ("decided_at", models.DateTimeField(blank=True, null=True)),
+                        ("reason", models.TextField(blank=True, help_text="Why it was confirmed or dismissed.")),
+                        ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                        ("lift_reason", models.TextField(blank=True)),
+                        (
+                            "decided_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "lifted_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="standing_consequences",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "scorecard",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="consequences",
+                                to="scorecards.scorecard",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "provider__name", "kind"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "period", "kind"), name="one_consequence_per_provider_month"
+                            )
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="ProcessScorecard",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        (
+                            "score",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=6,
+                                null=True,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        ("standing", models.CharField(blank=True, max_length=50)),
+                        ("breakdown", models.JSONField(blank=True, default=dict)),
+                        ("note", models.TextField(blank=True)),
+                        ("computed_at", models.DateTimeField()),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="scorecards",
+                                to="contracts.process",
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="process_scorecards",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "template_version",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="scorecards.scorecardtemplateversion",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "provider__name", "process__name"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "process", "period", "template_version"),
+                                name="one_process_scorecard_per_month",
+                            )
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="ScorecardRollup",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("span", models.CharField(choices=[("quarter", "Quarter"), ("year", "Year")], max_length=10)),
+                        ("period", models.DateField(help_text="First day of the quarter or year.")),
+                        (
+                            "score",
+                            models.DecimalField(
+                                blank=True,
+                                decimal_places=2,
+                                max_digits=6,
+                                null=True,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                            ),
+                        ),
+                        ("standing", models.CharField(blank=True, max_length=50)),
+                        ("months_scored", models.PositiveSmallIntegerField(default=0)),
+                        (
+                            "months",
+                            models.JSONField(
+                                blank=True, default=list, help_text="[{month, score}] for the span's months."
+                            ),
+                        ),
+                        ("computed_at", models.DateTimeField()),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="scorecard_rollups",
+                                to="vendors.provider",
+                            ),
+                        ),
+                        (
+                            "template_version",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="scorecards.scorecardtemplateversion",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "provider__name", "span"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("provider", "template_version", "span", "period"),
+                                name="one_rollup_per_provider_span",
+                            )
+                        ],
+                    },
+                ),
+            ]
         ),
         migrations.RunPython(
             code=create_default,

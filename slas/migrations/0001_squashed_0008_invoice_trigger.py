@@ -10,12 +10,15 @@ re-renders the state's models once per operation, which made the old migrations 
 which stay until every installation has passed this point (Django's squashing procedure).
 """
 
+from decimal import Decimal
+
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+
+import core.migration_operations
 
 
 class Migration(migrations.Migration):
@@ -41,462 +44,539 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="ServiceLevel",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(blank=True, help_text="Defaults to the metric's name.", max_length=200)),
-                (
-                    "metric",
-                    models.CharField(
-                        choices=[
-                            ("aht", "Average handle time"),
-                            ("asa", "Average speed of answer"),
-                            ("service_level", "Service level (answered within T s)"),
-                            ("abandon_rate", "Abandonment rate"),
-                            ("fcr", "First-contact resolution"),
-                            ("csat", "Customer satisfaction"),
-                            ("quality_score", "Quality score"),
-                            ("accuracy", "Accuracy"),
-                            ("turnaround", "Turnaround within H hours"),
-                            ("backlog", "Backlog"),
-                            ("volume", "Volume"),
-                            ("handle_time_percentile", "Handle time percentile"),
-                            ("uptime", "System uptime"),
-                        ],
-                        max_length=40,
-                    ),
-                ),
-                ("parameters", models.JSONField(blank=True, default=dict, help_text='E.g. {"threshold_seconds": 20}.')),
-                ("expected_level", models.DecimalField(decimal_places=4, help_text="The target.", max_digits=14)),
-                (
-                    "minimum_level",
-                    models.DecimalField(decimal_places=4, help_text="Missing this is a breach.", max_digits=14),
-                ),
-                (
-                    "measurement_period",
-                    models.CharField(
-                        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")], default="monthly", max_length=20
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("critical", "Critical (carries service credits)"),
-                            ("key", "Key measurement (tracked, no credits)"),
-                        ],
-                        default="critical",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "weight",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("1"),
-                        help_text="Relative weight in the provider scorecard.",
-                        max_digits=6,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "credit_allocation_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0"),
-                        help_text="Share of the contract's at-risk amount this SLA's credit takes.",
-                        max_digits=6,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="credit allocation %",
-                    ),
-                ),
-                (
-                    "minimum_sample_size",
-                    models.PositiveIntegerField(
-                        default=30,
-                        help_text="Fewer items than this in a period means insufficient data (30 is a common floor for a percentage to mean anything).",
-                    ),
-                ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="service_levels",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="service_levels",
-                        to="contracts.process",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["contract__reference", "process__name", "metric"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                (
-                                    "metric__in",
-                                    (
-                                        "service_level",
-                                        "fcr",
-                                        "csat",
-                                        "quality_score",
-                                        "accuracy",
-                                        "turnaround",
-                                        "volume",
-                                        "uptime",
+        core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="ServiceLevel",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "name",
+                            models.CharField(blank=True, help_text="Defaults to the metric's name.", max_length=200),
+                        ),
+                        (
+                            "metric",
+                            models.CharField(
+                                choices=[
+                                    ("aht", "Average handle time"),
+                                    ("asa", "Average speed of answer"),
+                                    ("service_level", "Service level (answered within T s)"),
+                                    ("abandon_rate", "Abandonment rate"),
+                                    ("fcr", "First-contact resolution"),
+                                    ("csat", "Customer satisfaction"),
+                                    ("quality_score", "Quality score"),
+                                    ("accuracy", "Accuracy"),
+                                    ("turnaround", "Turnaround within H hours"),
+                                    ("backlog", "Backlog"),
+                                    ("volume", "Volume"),
+                                    ("handle_time_percentile", "Handle time percentile"),
+                                    ("uptime", "System uptime"),
+                                ],
+                                max_length=40,
+                            ),
+                        ),
+                        (
+                            "parameters",
+                            models.JSONField(blank=True, default=dict, help_text='E.g. {"threshold_seconds": 20}.'),
+                        ),
+                        (
+                            "expected_level",
+                            models.DecimalField(decimal_places=4, help_text="The target.", max_digits=14),
+                        ),
+                        (
+                            "minimum_level",
+                            models.DecimalField(decimal_places=4, help_text="Missing this is a breach.", max_digits=14),
+                        ),
+                        (
+                            "measurement_period",
+                            models.CharField(
+                                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")],
+                                default="monthly",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("critical", "Critical (carries service credits)"),
+                                    ("key", "Key measurement (tracked, no credits)"),
+                                ],
+                                default="critical",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "weight",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("1"),
+                                help_text="Relative weight in the provider scorecard.",
+                                max_digits=6,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "credit_allocation_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("0"),
+                                help_text="Share of the contract's at-risk amount this SLA's credit takes.",
+                                max_digits=6,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="credit allocation %",
+                            ),
+                        ),
+                        (
+                            "minimum_sample_size",
+                            models.PositiveIntegerField(
+                                default=30,
+                                help_text="Fewer items than this in a period means insufficient data (30 is a common floor for a percentage to mean anything).",
+                            ),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="service_levels",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="service_levels",
+                                to="contracts.process",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["contract__reference", "process__name", "metric"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(
+                                        (
+                                            "metric__in",
+                                            (
+                                                "service_level",
+                                                "fcr",
+                                                "csat",
+                                                "quality_score",
+                                                "accuracy",
+                                                "turnaround",
+                                                "volume",
+                                                "uptime",
+                                            ),
+                                        ),
+                                        ("minimum_level__lte", models.F("expected_level")),
                                     ),
+                                    models.Q(
+                                        (
+                                            "metric__in",
+                                            ("aht", "asa", "abandon_rate", "backlog", "handle_time_percentile"),
+                                        ),
+                                        ("minimum_level__gte", models.F("expected_level")),
+                                    ),
+                                    _connector="OR",
                                 ),
-                                ("minimum_level__lte", models.F("expected_level")),
+                                name="service_level_minimum_matches_direction",
+                                violation_error_message="The minimum level is on the wrong side of the expected level.",
                             ),
-                            models.Q(
-                                ("metric__in", ("aht", "asa", "abandon_rate", "backlog", "handle_time_percentile")),
-                                ("minimum_level__gte", models.F("expected_level")),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("credit_allocation_percent__gte", 0), ("credit_allocation_percent__lte", 100)
+                                ),
+                                name="service_level_credit_allocation_range",
                             ),
-                            _connector="OR",
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("kind", "critical"), ("credit_allocation_percent", 0), _connector="OR"
+                                ),
+                                name="service_level_key_has_no_credit",
+                                violation_error_message="A key measurement carries no service credit.",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("kind", "key"), ("credit_allocation_percent__gt", 0), _connector="OR"
+                                ),
+                                name="service_level_critical_has_credit",
+                                violation_error_message="A critical service level carries a service credit: give it a credit allocation above 0 %, or make it a key measurement.",
+                            ),
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="ComplianceResult",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
                         ),
-                        name="service_level_minimum_matches_direction",
-                        violation_error_message="The minimum level is on the wrong side of the expected level.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("credit_allocation_percent__gte", 0), ("credit_allocation_percent__lte", 100)
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        (
+                            "period_closed",
+                            models.BooleanField(default=False, help_text="False while the month is still running."),
                         ),
-                        name="service_level_credit_allocation_range",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("kind", "critical"), ("credit_allocation_percent", 0), _connector="OR"),
-                        name="service_level_key_has_no_credit",
-                        violation_error_message="A key measurement carries no service credit.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("kind", "key"), ("credit_allocation_percent__gt", 0), _connector="OR"),
-                        name="service_level_critical_has_credit",
-                        violation_error_message="A critical service level carries a service credit: give it a credit allocation above 0 %, or make it a key measurement.",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="ComplianceResult",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("period", models.DateField(help_text="First day of the month.")),
-                (
-                    "period_closed",
-                    models.BooleanField(default=False, help_text="False while the month is still running."),
-                ),
-                ("actual", models.FloatField(blank=True, null=True)),
-                ("sample_size", models.PositiveIntegerField(default=0)),
-                ("numerator", models.FloatField(blank=True, null=True)),
-                ("denominator", models.FloatField(blank=True, null=True)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("records", "Computed from work items"), ("vendor_reported", "Vendor-reported")],
-                        default="records",
-                        max_length=20,
-                    ),
-                ),
-                ("expected_level", models.DecimalField(decimal_places=4, max_digits=14)),
-                ("minimum_level", models.DecimalField(decimal_places=4, max_digits=14)),
-                ("parameters", models.JSONField(blank=True, default=dict, help_text="The metric parameters applied.")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("met", "Met"),
-                            ("at_risk", "At risk"),
-                            ("breached", "Breached"),
-                            ("insufficient_data", "Insufficient data"),
-                            ("no_data", "No data"),
+                        ("actual", models.FloatField(blank=True, null=True)),
+                        ("sample_size", models.PositiveIntegerField(default=0)),
+                        ("numerator", models.FloatField(blank=True, null=True)),
+                        ("denominator", models.FloatField(blank=True, null=True)),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("records", "Computed from work items"),
+                                    ("vendor_reported", "Vendor-reported"),
+                                ],
+                                default="records",
+                                max_length=20,
+                            ),
+                        ),
+                        ("expected_level", models.DecimalField(decimal_places=4, max_digits=14)),
+                        ("minimum_level", models.DecimalField(decimal_places=4, max_digits=14)),
+                        (
+                            "parameters",
+                            models.JSONField(blank=True, default=dict, help_text="The metric parameters applied."),
+                        ),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("met", "Met"),
+                                    ("at_risk", "At risk"),
+                                    ("breached", "Breached"),
+                                    ("insufficient_data", "Insufficient data"),
+                                    ("no_data", "No data"),
+                                ],
+                                db_index=True,
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "claimed_value",
+                            models.FloatField(blank=True, help_text="What the vendor's KPI summary claims.", null=True),
+                        ),
+                        ("discrepancy", models.BooleanField(default=False)),
+                        ("credit_amount", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14)),
+                        ("credit_trigger", models.CharField(blank=True, max_length=30)),
+                        ("credit_breakdown", models.JSONField(blank=True, default=dict)),
+                        (
+                            "earned_back",
+                            models.BooleanField(
+                                blank=True, help_text="Credit returned by later performance.", null=True
+                            ),
+                        ),
+                        ("chronic", models.BooleanField(default=False)),
+                        ("computed_at", models.DateTimeField()),
+                        (
+                            "reports",
+                            models.ManyToManyField(
+                                blank=True, related_name="compliance_results", to="reports.vendorreport"
+                            ),
+                        ),
+                        (
+                            "service_level",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="results",
+                                to="slas.servicelevel",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period", "service_level_id"],
+                        "indexes": [models.Index(fields=["period", "status"], name="slas_compli_period_b3e574_idx")],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("service_level", "period"), name="one_result_per_sla_and_period"
+                            )
                         ],
-                        db_index=True,
-                        max_length=20,
-                    ),
+                    },
                 ),
-                (
-                    "claimed_value",
-                    models.FloatField(blank=True, help_text="What the vendor's KPI summary claims.", null=True),
-                ),
-                ("discrepancy", models.BooleanField(default=False)),
-                ("credit_amount", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14)),
-                ("credit_trigger", models.CharField(blank=True, max_length=30)),
-                ("credit_breakdown", models.JSONField(blank=True, default=dict)),
-                (
-                    "earned_back",
-                    models.BooleanField(blank=True, help_text="Credit returned by later performance.", null=True),
-                ),
-                ("chronic", models.BooleanField(default=False)),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "reports",
-                    models.ManyToManyField(blank=True, related_name="compliance_results", to="reports.vendorreport"),
-                ),
-                (
-                    "service_level",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="results", to="slas.servicelevel"
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period", "service_level_id"],
-                "indexes": [models.Index(fields=["period", "status"], name="slas_compli_period_b3e574_idx")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("service_level", "period"), name="one_result_per_sla_and_period")
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="CreditStatement",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("period", models.DateField(help_text="First day of the month.")),
-                (
-                    "volume",
-                    models.BigIntegerField(
-                        blank=True, help_text="Billable items in the month, on the contract's billing basis.", null=True
-                    ),
-                ),
-                ("charges", models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ("charges_source", models.CharField(blank=True, max_length=20)),
-                ("charges_breakdown", models.JSONField(blank=True, default=dict)),
-                ("at_risk_amount", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
-                ("cap", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
-                ("uncapped_total", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
-                ("total_credit", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
-                ("cap_applied", models.BooleanField(default=False)),
-                ("note", models.TextField(blank=True, help_text="Why credits could not be computed, if so.")),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="credit_statements",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "volumes",
-                    models.JSONField(
-                        blank=True, default=dict, help_text="Billable items per process id (null: no records for it)."
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-period"],
-                "constraints": [models.UniqueConstraint(fields=("contract", "period"), name="one_statement_per_month")],
-            },
-        ),
-        migrations.CreateModel(
-            name="RecomputeRun",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "trigger",
-                    models.CharField(
-                        choices=[
-                            ("import", "Report imported"),
-                            ("service_level", "Service level changed"),
-                            ("contract", "Contract terms changed"),
-                            ("invoice", "Invoice recorded"),
-                            ("manual", "Recompute requested"),
-                            ("command", "Command line"),
-                            ("nightly", "Nightly close"),
+                migrations.CreateModel(
+                    name="CreditStatement",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("period", models.DateField(help_text="First day of the month.")),
+                        (
+                            "volume",
+                            models.BigIntegerField(
+                                blank=True,
+                                help_text="Billable items in the month, on the contract's billing basis.",
+                                null=True,
+                            ),
+                        ),
+                        ("charges", models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
+                        ("charges_source", models.CharField(blank=True, max_length=20)),
+                        ("charges_breakdown", models.JSONField(blank=True, default=dict)),
+                        ("at_risk_amount", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
+                        ("cap", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
+                        ("uncapped_total", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
+                        ("total_credit", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16)),
+                        ("cap_applied", models.BooleanField(default=False)),
+                        ("note", models.TextField(blank=True, help_text="Why credits could not be computed, if so.")),
+                        ("computed_at", models.DateTimeField()),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="credit_statements",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "volumes",
+                            models.JSONField(
+                                blank=True,
+                                default=dict,
+                                help_text="Billable items per process id (null: no records for it).",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-period"],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("contract", "period"), name="one_statement_per_month")
                         ],
-                        max_length=20,
-                    ),
+                    },
                 ),
-                ("reason", models.TextField(blank=True, help_text="What changed, in words.")),
-                ("requested_at", models.DateTimeField(auto_now_add=True)),
-                ("first_month", models.DateField(blank=True, help_text="First month recomputed.", null=True)),
-                ("last_month", models.DateField(blank=True, help_text="Last month recomputed.", null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("changes", models.JSONField(blank=True, default=list)),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recompute_runs",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="recompute_runs",
-                        to="reports.vendorreport",
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "service_level",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="recompute_runs",
-                        to="slas.servicelevel",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-requested_at", "-pk"],
-                "indexes": [models.Index(fields=["contract", "-requested_at"], name="slas_recomp_contrac_c247b1_idx")],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalServiceLevel",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(blank=True, help_text="Defaults to the metric's name.", max_length=200)),
-                (
-                    "metric",
-                    models.CharField(
-                        choices=[
-                            ("aht", "Average handle time"),
-                            ("asa", "Average speed of answer"),
-                            ("service_level", "Service level (answered within T s)"),
-                            ("abandon_rate", "Abandonment rate"),
-                            ("fcr", "First-contact resolution"),
-                            ("csat", "Customer satisfaction"),
-                            ("quality_score", "Quality score"),
-                            ("accuracy", "Accuracy"),
-                            ("turnaround", "Turnaround within H hours"),
-                            ("backlog", "Backlog"),
-                            ("volume", "Volume"),
-                            ("handle_time_percentile", "Handle time percentile"),
-                            ("uptime", "System uptime"),
+                migrations.CreateModel(
+                    name="RecomputeRun",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "trigger",
+                            models.CharField(
+                                choices=[
+                                    ("import", "Report imported"),
+                                    ("service_level", "Service level changed"),
+                                    ("contract", "Contract terms changed"),
+                                    ("invoice", "Invoice recorded"),
+                                    ("manual", "Recompute requested"),
+                                    ("command", "Command line"),
+                                    ("nightly", "Nightly close"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("reason", models.TextField(blank=True, help_text="What changed, in words.")),
+                        ("requested_at", models.DateTimeField(auto_now_add=True)),
+                        ("first_month", models.DateField(blank=True, help_text="First month recomputed.", null=True)),
+                        ("last_month", models.DateField(blank=True, help_text="Last month recomputed.", null=True)),
+                        ("finished_at", models.DateTimeField(blank=True, null=True)),
+                        ("changes", models.JSONField(blank=True, default=list)),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="recompute_runs",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "report",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="recompute_runs",
+                                to="reports.vendorreport",
+                            ),
+                        ),
+                        (
+                            "requested_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "service_level",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="recompute_runs",
+                                to="slas.servicelevel",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["-requested_at", "-pk"],
+                        "indexes": [
+                            models.Index(fields=["contract", "-requested_at"], name="slas_recomp_contrac_c247b1_idx")
                         ],
-                        max_length=40,
-                    ),
+                    },
                 ),
-                ("parameters", models.JSONField(blank=True, default=dict, help_text='E.g. {"threshold_seconds": 20}.')),
-                ("expected_level", models.DecimalField(decimal_places=4, help_text="The target.", max_digits=14)),
-                (
-                    "minimum_level",
-                    models.DecimalField(decimal_places=4, help_text="Missing this is a breach.", max_digits=14),
+                migrations.CreateModel(
+                    name="HistoricalServiceLevel",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        (
+                            "name",
+                            models.CharField(blank=True, help_text="Defaults to the metric's name.", max_length=200),
+                        ),
+                        (
+                            "metric",
+                            models.CharField(
+                                choices=[
+                                    ("aht", "Average handle time"),
+                                    ("asa", "Average speed of answer"),
+                                    ("service_level", "Service level (answered within T s)"),
+                                    ("abandon_rate", "Abandonment rate"),
+                                    ("fcr", "First-contact resolution"),
+                                    ("csat", "Customer satisfaction"),
+                                    ("quality_score", "Quality score"),
+                                    ("accuracy", "Accuracy"),
+                                    ("turnaround", "Turnaround within H hours"),
+                                    ("backlog", "Backlog"),
+                                    ("volume", "Volume"),
+                                    ("handle_time_percentile", "Handle time percentile"),
+                                    ("uptime", "System uptime"),
+                                ],
+                                max_length=40,
+                            ),
+                        ),
+                        (
+                            "parameters",
+                            models.JSONField(blank=True, default=dict, help_text='E.g. {"threshold_seconds": 20}.'),
+                        ),
+                        (
+                            "expected_level",
+                            models.DecimalField(decimal_places=4, help_text="The target.", max_digits=14),
+                        ),
+                        (
+                            "minimum_level",
+                            models.DecimalField(decimal_places=4, help_text="Missing this is a breach.", max_digits=14),
+                        ),
+                        (
+                            "measurement_period",
+                            models.CharField(
+                                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")],
+                                default="monthly",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("critical", "Critical (carries service credits)"),
+                                    ("key", "Key measurement (tracked, no credits)"),
+                                ],
+                                default="critical",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "weight",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("1"),
+                                help_text="Relative weight in the provider scorecard.",
+                                max_digits=6,
+                                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                            ),
+                        ),
+                        (
+                            "credit_allocation_percent",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=Decimal("0"),
+                                help_text="Share of the contract's at-risk amount this SLA's credit takes.",
+                                max_digits=6,
+                                validators=[
+                                    django.core.validators.MinValueValidator(Decimal("0")),
+                                    django.core.validators.MaxValueValidator(Decimal("100")),
+                                ],
+                                verbose_name="credit allocation %",
+                            ),
+                        ),
+                        (
+                            "minimum_sample_size",
+                            models.PositiveIntegerField(
+                                default=30,
+                                help_text="Fewer items than this in a period means insufficient data (30 is a common floor for a percentage to mean anything).",
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "contract",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.contract",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "process",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="contracts.process",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical service level",
+                        "verbose_name_plural": "historical service levels",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "measurement_period",
-                    models.CharField(
-                        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")], default="monthly", max_length=20
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("critical", "Critical (carries service credits)"),
-                            ("key", "Key measurement (tracked, no credits)"),
-                        ],
-                        default="critical",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "weight",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("1"),
-                        help_text="Relative weight in the provider scorecard.",
-                        max_digits=6,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
-                    ),
-                ),
-                (
-                    "credit_allocation_percent",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0"),
-                        help_text="Share of the contract's at-risk amount this SLA's credit takes.",
-                        max_digits=6,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0")),
-                            django.core.validators.MaxValueValidator(Decimal("100")),
-                        ],
-                        verbose_name="credit allocation %",
-                    ),
-                ),
-                (
-                    "minimum_sample_size",
-                    models.PositiveIntegerField(
-                        default=30,
-                        help_text="Fewer items than this in a period means insufficient data (30 is a common floor for a percentage to mean anything).",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.contract",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "process",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="contracts.process",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical service level",
-                "verbose_name_plural": "historical service levels",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            ]
         ),
     ]

@@ -17,6 +17,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import core.migration_operations
+
 
 class Migration(migrations.Migration):
     replaces = [
@@ -33,358 +35,403 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="Provider",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("legal_name", models.CharField(blank=True, max_length=300)),
-                ("headquarters_country", django_countries.fields.CountryField(max_length=2)),
-                (
-                    "delivery_countries",
-                    django_countries.fields.CountryField(
-                        blank=True, help_text="Where the work is delivered from.", max_length=746, multiple=True
-                    ),
-                ),
-                ("website", models.URLField(blank=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("prospect", "Prospect"),
-                            ("onboarding", "Onboarding"),
-                            ("active", "Active"),
-                            ("probation", "Probation"),
-                            ("offboarded", "Offboarded"),
-                        ],
-                        default="prospect",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "risk_tier",
-                    models.CharField(
-                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
-                        default="medium",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "data_access",
-                    models.CharField(
-                        choices=[
-                            ("none", "No personal data"),
-                            ("pii", "Personal data (PII)"),
-                            ("phi", "Health data (PHI)"),
-                            ("payment_card", "Payment card data"),
-                        ],
-                        default="none",
-                        max_length=20,
-                        verbose_name="data-access level",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "new_contracts_blocked",
-                    models.BooleanField(
-                        default=False,
-                        editable=False,
-                        help_text="No new contract may be made with the provider while set.",
-                    ),
-                ),
-                ("new_contracts_blocked_reason", models.TextField(blank=True, editable=False)),
-                ("new_contracts_blocked_since", models.DateField(blank=True, editable=False, null=True)),
-                ("on_probation", models.BooleanField(default=False, editable=False)),
-                ("probation_reason", models.TextField(blank=True, editable=False)),
-                ("probation_since", models.DateField(blank=True, editable=False, null=True)),
-            ],
-            options={
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        django.db.models.functions.text.Lower("name"),
-                        name="provider_name_unique_ignoring_case",
-                        violation_error_message="A provider with this name already exists (names are compared ignoring case).",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="Contact",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200)),
-                ("role", models.CharField(blank=True, max_length=200)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("phone", models.CharField(blank=True, max_length=50)),
-                ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="vendors.provider"
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["provider__name", "-is_primary", "name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("is_primary", True)),
-                        fields=("provider",),
-                        name="one_primary_contact_per_provider",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="Certification",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("iso27001", "ISO/IEC 27001"),
-                            ("soc2_type2", "SOC 2 Type II"),
-                            ("hipaa", "HIPAA"),
-                            ("pci_dss", "PCI DSS"),
-                            ("iso9001", "ISO 9001"),
-                            ("copc", "COPC"),
-                            ("gdpr_dpa", "GDPR data processing agreement"),
-                            ("iso22301", "ISO 22301"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("reference", models.CharField(blank=True, help_text="Certificate number or auditor.", max_length=200)),
-                ("issued_on", models.DateField()),
-                ("expires_on", models.DateField(blank=True, null=True)),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="certifications",
-                        to="vendors.provider",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["provider__name", "kind"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("expires_on__isnull", True), ("expires_on__gt", models.F("issued_on")), _connector="OR"
+        core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="Provider",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
                         ),
-                        name="certification_expires_after_issue",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="HistoricalCertification",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("iso27001", "ISO/IEC 27001"),
-                            ("soc2_type2", "SOC 2 Type II"),
-                            ("hipaa", "HIPAA"),
-                            ("pci_dss", "PCI DSS"),
-                            ("iso9001", "ISO 9001"),
-                            ("copc", "COPC"),
-                            ("gdpr_dpa", "GDPR data processing agreement"),
-                            ("iso22301", "ISO 22301"),
-                            ("other", "Other"),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("name", models.CharField(max_length=200, unique=True)),
+                        ("legal_name", models.CharField(blank=True, max_length=300)),
+                        ("headquarters_country", django_countries.fields.CountryField(max_length=2)),
+                        (
+                            "delivery_countries",
+                            django_countries.fields.CountryField(
+                                blank=True, help_text="Where the work is delivered from.", max_length=746, multiple=True
+                            ),
+                        ),
+                        ("website", models.URLField(blank=True)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("prospect", "Prospect"),
+                                    ("onboarding", "Onboarding"),
+                                    ("active", "Active"),
+                                    ("probation", "Probation"),
+                                    ("offboarded", "Offboarded"),
+                                ],
+                                default="prospect",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "risk_tier",
+                            models.CharField(
+                                choices=[
+                                    ("low", "Low"),
+                                    ("medium", "Medium"),
+                                    ("high", "High"),
+                                    ("critical", "Critical"),
+                                ],
+                                default="medium",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "data_access",
+                            models.CharField(
+                                choices=[
+                                    ("none", "No personal data"),
+                                    ("pii", "Personal data (PII)"),
+                                    ("phi", "Health data (PHI)"),
+                                    ("payment_card", "Payment card data"),
+                                ],
+                                default="none",
+                                max_length=20,
+                                verbose_name="data-access level",
+                            ),
+                        ),
+                        ("notes", models.TextField(blank=True)),
+                        (
+                            "new_contracts_blocked",
+                            models.BooleanField(
+                                default=False,
+                                editable=False,
+                                help_text="No new contract may be made with the provider while set.",
+                            ),
+                        ),
+                        ("new_contracts_blocked_reason", models.TextField(blank=True, editable=False)),
+                        ("new_contracts_blocked_since", models.DateField(blank=True, editable=False, null=True)),
+                        ("on_probation", models.BooleanField(default=False, editable=False)),
+                        ("probation_reason", models.TextField(blank=True, editable=False)),
+                        ("probation_since", models.DateField(blank=True, editable=False, null=True)),
+                    ],
+                    options={
+                        "ordering": ["name"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                django.db.models.functions.text.Lower("name"),
+                                name="provider_name_unique_ignoring_case",
+                                violation_error_message="A provider with this name already exists (names are compared ignoring case).",
+                            )
                         ],
-                        max_length=20,
-                    ),
+                    },
                 ),
-                ("reference", models.CharField(blank=True, help_text="Certificate number or auditor.", max_length=200)),
-                ("issued_on", models.DateField()),
-                ("expires_on", models.DateField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical certification",
-                "verbose_name_plural": "historical certifications",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalContact",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=200)),
-                ("role", models.CharField(blank=True, max_length=200)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("phone", models.CharField(blank=True, max_length=50)),
-                ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="vendors.provider",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical contact",
-                "verbose_name_plural": "historical contacts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalProvider",
-            fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(db_index=True, max_length=200)),
-                ("legal_name", models.CharField(blank=True, max_length=300)),
-                ("headquarters_country", django_countries.fields.CountryField(max_length=2)),
-                (
-                    "delivery_countries",
-                    django_countries.fields.CountryField(
-                        blank=True, help_text="Where the work is delivered from.", max_length=746, multiple=True
-                    ),
-                ),
-                ("website", models.URLField(blank=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("prospect", "Prospect"),
-                            ("onboarding", "Onboarding"),
-                            ("active", "Active"),
-                            ("probation", "Probation"),
-                            ("offboarded", "Offboarded"),
+                migrations.CreateModel(
+                    name="Contact",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        ("name", models.CharField(max_length=200)),
+                        ("role", models.CharField(blank=True, max_length=200)),
+                        ("email", models.EmailField(blank=True, max_length=254)),
+                        ("phone", models.CharField(blank=True, max_length=50)),
+                        ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="contacts",
+                                to="vendors.provider",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["provider__name", "-is_primary", "name"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                condition=models.Q(("is_primary", True)),
+                                fields=("provider",),
+                                name="one_primary_contact_per_provider",
+                            )
                         ],
-                        default="prospect",
-                        max_length=20,
-                    ),
+                    },
                 ),
-                (
-                    "risk_tier",
-                    models.CharField(
-                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
-                        default="medium",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "data_access",
-                    models.CharField(
-                        choices=[
-                            ("none", "No personal data"),
-                            ("pii", "Personal data (PII)"),
-                            ("phi", "Health data (PHI)"),
-                            ("payment_card", "Payment card data"),
+                migrations.CreateModel(
+                    name="Certification",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("iso27001", "ISO/IEC 27001"),
+                                    ("soc2_type2", "SOC 2 Type II"),
+                                    ("hipaa", "HIPAA"),
+                                    ("pci_dss", "PCI DSS"),
+                                    ("iso9001", "ISO 9001"),
+                                    ("copc", "COPC"),
+                                    ("gdpr_dpa", "GDPR data processing agreement"),
+                                    ("iso22301", "ISO 22301"),
+                                    ("other", "Other"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "reference",
+                            models.CharField(blank=True, help_text="Certificate number or auditor.", max_length=200),
+                        ),
+                        ("issued_on", models.DateField()),
+                        ("expires_on", models.DateField(blank=True, null=True)),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="certifications",
+                                to="vendors.provider",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "ordering": ["provider__name", "kind"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("expires_on__isnull", True),
+                                    ("expires_on__gt", models.F("issued_on")),
+                                    _connector="OR",
+                                ),
+                                name="certification_expires_after_issue",
+                            )
                         ],
-                        default="none",
-                        max_length=20,
-                        verbose_name="data-access level",
-                    ),
+                    },
                 ),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                migrations.CreateModel(
+                    name="HistoricalCertification",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("iso27001", "ISO/IEC 27001"),
+                                    ("soc2_type2", "SOC 2 Type II"),
+                                    ("hipaa", "HIPAA"),
+                                    ("pci_dss", "PCI DSS"),
+                                    ("iso9001", "ISO 9001"),
+                                    ("copc", "COPC"),
+                                    ("gdpr_dpa", "GDPR data processing agreement"),
+                                    ("iso22301", "ISO 22301"),
+                                    ("other", "Other"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "reference",
+                            models.CharField(blank=True, help_text="Certificate number or auditor.", max_length=200),
+                        ),
+                        ("issued_on", models.DateField()),
+                        ("expires_on", models.DateField(blank=True, null=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical certification",
+                        "verbose_name_plural": "historical certifications",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalContact",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("name", models.CharField(max_length=200)),
+                        ("role", models.CharField(blank=True, max_length=200)),
+                        ("email", models.EmailField(blank=True, max_length=254)),
+                        ("phone", models.CharField(blank=True, max_length=50)),
+                        ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="vendors.provider",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical contact",
+                        "verbose_name_plural": "historical contacts",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "new_contracts_blocked",
-                    models.BooleanField(
-                        default=False,
-                        editable=False,
-                        help_text="No new contract may be made with the provider while set.",
-                    ),
+                migrations.CreateModel(
+                    name="HistoricalProvider",
+                    fields=[
+                        ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("name", models.CharField(db_index=True, max_length=200)),
+                        ("legal_name", models.CharField(blank=True, max_length=300)),
+                        ("headquarters_country", django_countries.fields.CountryField(max_length=2)),
+                        (
+                            "delivery_countries",
+                            django_countries.fields.CountryField(
+                                blank=True, help_text="Where the work is delivered from.", max_length=746, multiple=True
+                            ),
+                        ),
+                        ("website", models.URLField(blank=True)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("prospect", "Prospect"),
+                                    ("onboarding", "Onboarding"),
+                                    ("active", "Active"),
+                                    ("probation", "Probation"),
+                                    ("offboarded", "Offboarded"),
+                                ],
+                                default="prospect",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "risk_tier",
+                            models.CharField(
+                                choices=[
+                                    ("low", "Low"),
+                                    ("medium", "Medium"),
+                                    ("high", "High"),
+                                    ("critical", "Critical"),
+                                ],
+                                default="medium",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "data_access",
+                            models.CharField(
+                                choices=[
+                                    ("none", "No personal data"),
+                                    ("pii", "Personal data (PII)"),
+                                    ("phi", "Health data (PHI)"),
+                                    ("payment_card", "Payment card data"),
+                                ],
+                                default="none",
+                                max_length=20,
+                                verbose_name="data-access level",
+                            ),
+                        ),
+                        ("notes", models.TextField(blank=True)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "new_contracts_blocked",
+                            models.BooleanField(
+                                default=False,
+                                editable=False,
+                                help_text="No new contract may be made with the provider while set.",
+                            ),
+                        ),
+                        ("new_contracts_blocked_reason", models.TextField(blank=True, editable=False)),
+                        ("new_contracts_blocked_since", models.DateField(blank=True, editable=False, null=True)),
+                        ("on_probation", models.BooleanField(default=False, editable=False)),
+                        ("probation_reason", models.TextField(blank=True, editable=False)),
+                        ("probation_since", models.DateField(blank=True, editable=False, null=True)),
+                    ],
+                    options={
+                        "verbose_name": "historical provider",
+                        "verbose_name_plural": "historical providers",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                ("new_contracts_blocked_reason", models.TextField(blank=True, editable=False)),
-                ("new_contracts_blocked_since", models.DateField(blank=True, editable=False, null=True)),
-                ("on_probation", models.BooleanField(default=False, editable=False)),
-                ("probation_reason", models.TextField(blank=True, editable=False)),
-                ("probation_since", models.DateField(blank=True, editable=False, null=True)),
-            ],
-            options={
-                "verbose_name": "historical provider",
-                "verbose_name_plural": "historical providers",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            ]
         ),
     ]
