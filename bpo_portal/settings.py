@@ -109,7 +109,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (in SQLite's default journal mode a large write transaction locks readers out).
     # A write waits up to 20 s for the lock an import holds, rather than failing at once.
     # synchronous=NORMAL is SQLite's advice for WAL: no corruption on a crash, only the last
-    # commits lost on a power cut; it spares an fsync per commit (migrate commits 86 times).
+    # commits lost on a power cut; it spares an fsync per commit (migrate commits once per migration).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )

@@ -22,7 +22,8 @@ class Migration(migrations.Migration):
             name='minimum_sample_size',
             field=models.PositiveIntegerField(default=30, help_text='Fewer items than this in a period means insufficient data (30 is a common floor for a percentage to mean anything).'),
         ),
-        migrations.RunPython(critical_without_credit_to_key, migrations.RunPython.noop),
+        # Elidable: it fixes stored rows; on an empty database (the squash's case) there are none.
+        migrations.RunPython(critical_without_credit_to_key, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name='servicelevel',
             constraint=models.CheckConstraint(condition=models.Q(('kind', 'key'), ('credit_allocation_percent__gt', 0), _connector='OR'), name='service_level_critical_has_credit', violation_error_message='A critical service level carries a service credit: give it a credit allocation above 0 %, or make it a key measurement.'),
