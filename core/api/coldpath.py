@@ -26,9 +26,10 @@ holds both paths to the same JSON for every page of both lists, as several users
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
@@ -203,7 +204,7 @@ class _PreparedCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
 
 
-def fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+def fetch(sql: str, params: Sequence[Any], *, binary: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one statement: (column names, rows); prepared when the connection outlives the request.
 
     Django's cursors bind parameters on the client, so PostgreSQL parses and plans every
@@ -214,6 +215,10 @@ def fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, .
     in transaction mode (PgBouncer before 1.21) loses prepared statements. The cursor is
     wrapped as Django wraps its own, so the statements are logged and counted like any
     other (``connection.queries``, ``CaptureQueriesContext``, execute wrappers).
+
+    ``binary`` asks for the rows in PostgreSQL's binary format: the same Python values
+    (psycopg's loaders give the same types either way), decoded without parsing text —
+    a ``float8`` costs a fifth of its text form — though a ``numeric`` costs more.
     """
     connection.validate_thread_sharing()
     connection.close_if_health_check_failed()  # as Django's own cursor() does first
@@ -228,6 +233,8 @@ def fetch(sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, .
         # cursors bind on the client and never prepare anyway).
         raw_connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
     raw: Any = _PreparedCursor(raw_connection) if prepare else psycopg.Cursor(raw_connection)
+    if binary:
+        raw.format = psycopg.pq.Format.BINARY  # Django's cursor wrapper passes no ``binary`` through
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
@@ -265,9 +272,19 @@ def rows_where(query: CompiledList, condition: str, params: Sequence[Any]) -> li
     return query.rows(fetched)
 
 
-def fetch_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a statement (prepared, as :func:`paged`)."""
-    return fetch(sql, params)[1]
+def fetch_rows(sql: str, params: Sequence[Any], *, binary: bool = False) -> list[tuple[Any, ...]]:
+    """The rows of a statement (prepared, as :func:`paged`; in binary format if asked, as :func:`fetch`)."""
+    return fetch(sql, params, binary=binary)[1]
+
+
+def array_literal(values: Iterable[int | dt.date]) -> str:
+    """An array parameter as PostgreSQL's literal (``{1,2,3}``, ``{2026-01-01,…}``), cast in the SQL (``%s::bigint[]``).
+
+    psycopg dumps a list parameter in Python, one element at a time (for three arrays of
+    50, about a quarter of the results statement's client time); integers and ISO dates
+    need no quoting, so the literal is one ``join``.
+    """
+    return "{" + ",".join([value.isoformat() if isinstance(value, dt.date) else str(value) for value in values]) + "}"
 
 
 def page_body(request: HttpRequest, page: PlainPage, total: int, results: list[Any]) -> dict[str, Any]:
