@@ -8,8 +8,8 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
 from contracts.models import Contract
@@ -133,12 +133,15 @@ def window_terms(*, contract_ids: Iterable[int] | QuerySet) -> QuerySet:
     The last month with data is a result other than ``no_data`` inside the term: the latest
     of each service level's (one probe of the ``(service_level, period)`` index each, newest
     first), then the latest of those, rather than a sort of all the contract's results.
+    The probes read the term from the contract itself (no join back to it per service level)
+    and its first month as a ``date`` (a ``timestamptz`` bound would make PostgreSQL convert
+    it in the session's time zone at every probe).
     """
     latest_of_service_level = (
         ComplianceResult.objects.filter(
             service_level=OuterRef("pk"),
-            period__gte=OuterRef("term_first"),
-            period__lte=OuterRef("contract__end_date"),
+            period__gte=OuterRef(OuterRef("term_first")),
+            period__lte=OuterRef(OuterRef("end_date")),
         )
         .exclude(status=ComplianceStatus.NO_DATA)
         .order_by("-period")
@@ -147,7 +150,6 @@ def window_terms(*, contract_ids: Iterable[int] | QuerySet) -> QuerySet:
     last_with_data = (
         ServiceLevel.objects.filter(contract=OuterRef("pk"))
         .order_by()  # not Meta.ordering's joins
-        .annotate(term_first=TruncMonth("contract__start_date"))
         .annotate(latest=Subquery(latest_of_service_level))
         .values("contract")
         .annotate(last=Max("latest"))
@@ -156,6 +158,7 @@ def window_terms(*, contract_ids: Iterable[int] | QuerySet) -> QuerySet:
     return (
         Contract.objects.filter(pk__in=contract_ids)
         .order_by()
+        .annotate(term_first=Cast(TruncMonth("start_date"), DateField()))
         .annotate(last_with_data=Subquery(last_with_data))
         .values_list("pk", "start_date", "end_date", "time_zone", "last_with_data")
     )

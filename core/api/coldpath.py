@@ -204,7 +204,9 @@ class _PreparedCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
 
 
-def fetch(sql: str, params: Sequence[Any], *, binary: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
+def fetch(
+    sql: str, params: Sequence[Any], *, binary: bool = False, names: bool = True
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one statement: (column names, rows); prepared when the connection outlives the request.
 
     Django's cursors bind parameters on the client, so PostgreSQL parses and plans every
@@ -219,6 +221,7 @@ def fetch(sql: str, params: Sequence[Any], *, binary: bool = False) -> tuple[lis
     ``binary`` asks for the rows in PostgreSQL's binary format: the same Python values
     (psycopg's loaders give the same types either way), decoded without parsing text —
     a ``float8`` costs a fifth of its text form — though a ``numeric`` costs more.
+    Without ``names`` the names are not read (psycopg builds a ``Column`` for each).
     """
     connection.validate_thread_sharing()
     connection.close_if_health_check_failed()  # as Django's own cursor() does first
@@ -238,7 +241,8 @@ def fetch(sql: str, params: Sequence[Any], *, binary: bool = False) -> tuple[lis
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
-        return [column.name for column in cursor.description or ()], cursor.fetchall()
+        rows = cursor.fetchall()
+        return [column.name for column in cursor.description or ()] if names else [], rows
 
 
 def paged(query: CompiledList, page: PlainPage) -> tuple[list[dict[str, Any]], int] | None:
@@ -268,13 +272,13 @@ def rows_where(query: CompiledList, condition: str, params: Sequence[Any]) -> li
     PostgreSQL pushes the condition into the query, so a query compiled for every row the
     user may see costs only the rows asked for.
     """
-    _, fetched = fetch(f"SELECT * FROM ({query.sql}) listed WHERE {condition}", (*query.params, *params))
+    _, fetched = fetch(f"SELECT * FROM ({query.sql}) listed WHERE {condition}", (*query.params, *params), names=False)
     return query.rows(fetched)
 
 
 def fetch_rows(sql: str, params: Sequence[Any], *, binary: bool = False) -> list[tuple[Any, ...]]:
     """The rows of a statement (prepared, as :func:`paged`; in binary format if asked, as :func:`fetch`)."""
-    return fetch(sql, params, binary=binary)[1]
+    return fetch(sql, params, binary=binary, names=False)[1]
 
 
 def array_literal(values: Iterable[int | dt.date]) -> str:
