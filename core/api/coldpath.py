@@ -37,7 +37,7 @@ from typing import Any, cast
 import psycopg
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest, QueryDict
@@ -223,11 +223,14 @@ def fetch(
     a ``float8`` costs a fifth of its text form — though a ``numeric`` costs more.
     Without ``names`` the names are not read (psycopg builds a ``Column`` for each).
     """
-    connection.validate_thread_sharing()
-    connection.close_if_health_check_failed()  # as Django's own cursor() does first
-    connection.ensure_connection()
-    raw_connection = connection.connection
-    persistent = connection.settings_dict.get("CONN_MAX_AGE") != 0
+    # The wrapper ``connection`` stands for, looked up once: each attribute read through the
+    # proxy is a thread-local (asgiref) lookup, a dozen a statement.
+    db = connections[DEFAULT_DB_ALIAS]
+    db.validate_thread_sharing()
+    db.close_if_health_check_failed()  # as Django's own cursor() does first
+    db.ensure_connection()
+    raw_connection = db.connection
+    persistent = db.settings_dict.get("CONN_MAX_AGE") != 0
     prepare = persistent and getattr(settings, "DB_PREPARED_STATEMENTS", False)
     if prepare and raw_connection.prepare_threshold is None:
         # Django opens its connections with ``prepare_threshold=None``, with which psycopg
@@ -238,7 +241,7 @@ def fetch(
     raw: Any = _PreparedCursor(raw_connection) if prepare else psycopg.Cursor(raw_connection)
     if binary:
         raw.format = psycopg.pq.Format.BINARY  # Django's cursor wrapper passes no ``binary`` through
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    cursor = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -288,7 +291,7 @@ def array_literal(values: Iterable[int | dt.date]) -> str:
     50, about a quarter of the results statement's client time); integers and ISO dates
     need no quoting, so the literal is one ``join``.
     """
-    return "{" + ",".join([value.isoformat() if isinstance(value, dt.date) else str(value) for value in values]) + "}"
+    return "{" + ",".join(map(str, values)) + "}"  # str() of a date is its ISO form
 
 
 def page_body(request: HttpRequest, page: PlainPage, total: int, results: list[Any]) -> dict[str, Any]:
