@@ -27,6 +27,7 @@ holds both paths to the same JSON for every page of both lists, as several users
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -138,10 +139,26 @@ class CompiledList:
     count_params: tuple[Any, ...]
     compiler: SQLCompiler
 
-    def rows(self, fetched: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        """Raw rows as ``values()`` would give them: each column through its field's ``from_db_value``."""
-        converted: Any = self.compiler.results_iter(results=[cast(Any, fetched)])
-        return list(converted)
+    @functools.cached_property
+    def converters(self) -> dict[int, Any] | None:
+        """The ORM's converters of the columns (``from_db_value`` and the backend's), worked out
+        once; None for a query with composite fields, left to ``results_iter`` whole."""
+        compiler = self.compiler
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        return None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+
+    def rows(self, fetched: list[tuple[Any, ...]]) -> list[Any]:
+        """Raw rows as ``values()`` would give them: each column through its field's ``from_db_value``.
+
+        As ``SQLCompiler.results_iter`` converts them, less its working out of the converters
+        on every call.
+        """
+        converters = self.converters
+        if converters is None:
+            return list(self.compiler.results_iter(results=[cast(Any, fetched)]))
+        if not converters:
+            return fetched
+        return list(self.compiler.apply_converters(fetched, converters))
 
 
 #: Compiled list queries: (name, database, user, version) → the query.
