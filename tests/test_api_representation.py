@@ -53,6 +53,25 @@ def test_measures_are_rounded(portfolio, viewer_api):  # noqa: F811
     assert viewer_api.get(f"/api/v1/compliance/{result.pk}/").json()["actual"] == 52.0833
 
 
+def test_a_remembered_measure_is_the_measure_rounded():
+    """``as_measure``'s memo of rounded floats gives what ``round`` gives, sign and all, twice over."""
+    import math
+
+    from core.api import fields
+
+    values = [52.083333333333336, 0.00005, 0.00015, 2.675, -1.23455, 1e-05, 123456789.123456789, 1e300, 5e-324]
+    values += [-0.0, 0.0, -0.00001, math.inf, -math.inf, math.nan]
+    for _ in range(2):  # computed, then remembered
+        for value in values:
+            expected = round(value, 4) if math.isfinite(value) else None
+            got = fields.as_measure(value)
+            assert repr(got) == repr(expected), value
+            assert repr(fields.as_measure(value, 2)) == repr(round(value, 2) if math.isfinite(value) else None)
+    assert repr(fields.as_measure(-0.00001)) == "-0.0"  # a small negative measure keeps its sign
+    assert fields.as_measure(Decimal("85.00005")) == 85.0001 and fields.as_measure(None) is None
+    assert fields.as_measure(3) == 3.0 and isinstance(fields.as_measure(3), float)
+
+
 def test_money_is_a_decimal_string_with_its_currency_beside(portfolio, viewer_api):  # noqa: F811
     bad = portfolio[1]
     row = viewer_api.get(f"/api/v1/compliance/?contract={bad.pk}&period_from=2026-10&period_to=2026-10").json()[

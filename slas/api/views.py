@@ -219,19 +219,29 @@ class SlaStatusViewSet(VersionedListMixin, mixins.ListModelMixin, viewsets.Gener
             lambda user: selectors.window_terms(contract_ids=cls.listed(user).values("contract")),
         )
         contract_ids = sorted({row["contract_id"] for row in rows})
-        windows = selectors.windows_from_terms(coldpath.rows_where(terms, "listed.pk = ANY(%s)", [contract_ids]))
+        windows = selectors.windows_from_terms(
+            coldpath.rows_where(terms, "listed.pk = ANY(%s::bigint[])", [coldpath.array_literal(contract_ids)])
+        )
         if not windows.keys() >= set(contract_ids):
             return None  # a contract deleted between the two statements: DRF answers
         page_rows = [_sla_status_row(row) for row in rows]
         in_window = [windows[row["contract_id"]] for row in rows]
-        period_results = coldpath.fetch_rows(
-            selectors.period_results_sql(),
-            [[sla.pk for sla in page_rows], [w.first for w in in_window], [w.last for w in in_window]],
+        # The fetched rows go straight into the points: not held while the page is serialized
+        # (600 tuples fewer alive, so fewer of the garbage collector's passes run meanwhile).
+        _with_recent_results(
+            page_rows,
+            coldpath.fetch_rows(
+                selectors.period_results_sql(),
+                [
+                    coldpath.array_literal(sla.pk for sla in page_rows),
+                    coldpath.array_literal(w.first for w in in_window),
+                    coldpath.array_literal(w.last for w in in_window),
+                ],
+                binary=True,  # ~600 rows: their floats and dates decode several times faster than from text
+            ),
         )
         serializer = cls.serializer_class(context={"request": request})
-        results = [
-            serializer.to_representation(cast(Any, sla)) for sla in _with_recent_results(page_rows, period_results)
-        ]
+        results = [serializer.to_representation(cast(Any, sla)) for sla in page_rows]
         return coldpath.page_body(request, page, total, results)
 
 

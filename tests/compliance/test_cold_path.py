@@ -262,3 +262,30 @@ def test_the_cold_path_needs_no_setting_in_production():
     """It is on by default (``API_COLD_PATH``), and the benchmark's header is not honoured outside its settings."""
     assert getattr(settings, "API_COLD_PATH", True) is True
     assert getattr(settings, "API_CACHE_BYPASS_HEADER", None) is None
+
+
+def test_the_collector_is_paused_only_while_a_cold_page_is_rendered(viewer_user, monkeypatch):
+    """``fastpath.collector_paused``: off while rendering, on again after, and left off if it was off."""
+    import gc
+
+    add_service_levels(2)
+    client = _client(viewer_user)
+    client.get(LISTS[0])
+    seen = []
+    real = coldpath.paged
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coldpath, "paged", watched)
+    assert gc.isenabled()
+    with override_settings(API_CACHE_PAGES=False):
+        assert client.get(LISTS[0]).status_code == 200
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        try:
+            assert client.get(LISTS[0]).status_code == 200
+            assert seen == [False, False] and not gc.isenabled()
+        finally:
+            gc.enable()
