@@ -109,12 +109,12 @@ def imitates(view: Any) -> bool:
 
 
 def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> User | None:
-    """The token's user if DRF would let this read through, else None (DRF then answers, 403 or 429).
+    """The token's user if DRF's permissions would let this read through, else None (DRF then answers 403).
 
     The checks are DRF's own: ``IsAuthenticated`` and ``ModelPermissions`` (``view_<model>``
     through ``User.has_perms``, whose permission set ``core.permissions`` caches per data
-    version) and the view's throttle classes, run with the user and the view. A request
-    refused by a throttle is not recorded by it, so DRF counts it once, as it would.
+    version). The throttles come last (``throttles_allow``), once the answer is known to be
+    this path's.
     """
     user = user_at(token, version)
     if user is None:
@@ -122,11 +122,19 @@ def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> U
     model = view.queryset.model
     if not user.has_perms([f"{model._meta.app_label}.view_{model._meta.model_name}"]):
         return None
+    return user
+
+
+def throttles_allow(view: Any, request: HttpRequest, user: User) -> bool:
+    """The view's throttle classes, run with the user and the view, as DRF runs them.
+
+    Asked only when this path answers (a page rendered, or a 304): a request it hands to DRF
+    (a page past the end, say) is counted by DRF's own throttles, once. A request a throttle
+    refuses is not recorded by it, so DRF, answering the 429, counts it once too.
+    """
     shim = SimpleNamespace(user=user, META=request.META, _request=request)
     instance = view()
-    if not all(throttle().allow_request(shim, instance) for throttle in view.throttle_classes):
-        return None
-    return user
+    return all(throttle().allow_request(shim, instance) for throttle in view.throttle_classes)
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ class PolledListMiddleware:
         not_modified = _etag_matches(request.headers.get("If-None-Match"), etag)
         if body is None:
             # Not cached (or the cache skipped): a plain page is rendered here, after DRF's
-            # checks (core.api.coldpath.vouch); a 304 only needs those checks.
+            # permission checks (core.api.coldpath.vouch) and counted by its throttles once
+            # the answer is this path's; a 304 only needs those checks.
             if page is None:
                 return None
             vouched = coldpath.vouch(route.view, request, token, version)
@@ -157,6 +158,8 @@ class PolledListMiddleware:
                     return None
                 if use_cache:
                     versions.cache_set(key, body)
+            if not coldpath.throttles_allow(route.view, request, vouched):
+                return None  # DRF answers the 429
         response = HttpResponseNotModified() if not_modified else HttpResponse(body, content_type=route.content_type)
         response["Allow"] = route.allow
         patch_vary_headers(response, ("Accept",))  # as DRF's finalize_response

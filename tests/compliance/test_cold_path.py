@@ -214,8 +214,22 @@ def test_a_throttled_user_is_throttled_on_the_cold_path_too(viewer_user, lane_ca
     with override_settings(API_CACHE_PAGES=False):
         codes = [client.get(LISTS[1]).status_code for _ in range(4)]
     cache.clear()
-    assert codes == [200, 200, 200, 429]
-    assert len(lane_calls) == 3  # the fourth was refused before rendering, and answered by the view
+    assert codes == [200, 200, 200, 429]  # the fourth is answered by the view
+
+
+def test_a_page_the_cold_path_hands_to_the_view_is_counted_by_the_throttle_once(viewer_user, monkeypatch):
+    from core.api.throttling import UserRateThrottle
+
+    add_service_levels(1)
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "3/minute"})
+    client = _client(viewer_user)
+    with override_settings(API_CACHE_PAGES=False):
+        # A page past the end: the cold path renders nothing, the view answers 400 (one request).
+        codes = [client.get(f"{LISTS[1]}?page=99").status_code]
+        codes += [client.get(LISTS[1]).status_code for _ in range(3)]
+    cache.clear()
+    assert codes == [400, 200, 200, 429]
 
 
 def test_a_change_shows_in_the_next_cold_page(viewer_user):
