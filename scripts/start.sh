@@ -13,6 +13,6 @@ venv_install requirements.txt --no-compile
 step "Installed"
 # Migrate, load the demo and serve it from one process (Django starts once; seed_demo --timings
 # says how long each step took). No reloader: this serves the demo; run
-# `manage.py runserver` yourself to develop with reloading. (.ci/run stops the server by
-# "--serve ADDRESS".)
+# `manage.py runserver` yourself to develop with reloading. (exec: the server keeps this
+# script's pid, which .ci/run stops it by.)
 exec .venv/bin/python manage.py seed_demo --migrate --timings --serve "${HOST:-127.0.0.1}:${PORT:-8000}"

@@ -37,12 +37,27 @@ logger = logging.getLogger(__name__)
 HISTORY_MONTHS = 12
 
 
-# What a recomputation writes of a result: every field but its identity (service level,
-# period) and its evidence links.
+# What a recomputation writes of a result, named one by one: a field added to the model later
+# (a note, an acknowledgement) is kept by a recomputation unless it is added here.
 RESULT_FIELDS = [
-    field.name
-    for field in ComplianceResult._meta.concrete_fields
-    if not field.primary_key and field.name not in ("service_level", "period")
+    "period_closed",
+    "actual",
+    "sample_size",
+    "numerator",
+    "denominator",
+    "source",
+    "expected_level",
+    "minimum_level",
+    "parameters",
+    "status",
+    "claimed_value",
+    "discrepancy",
+    "credit_amount",
+    "credit_trigger",
+    "credit_breakdown",
+    "earned_back",
+    "chronic",
+    "computed_at",
 ]
 
 
@@ -143,6 +158,16 @@ def recompute_compliance(*, contract: Contract, month: dt.date, now: dt.datetime
         unique_fields=["service_level", "period"],
         update_fields=RESULT_FIELDS,
     )
+    if any(result.pk is None for result in results):
+        # The upsert returns the ids where the database can (PostgreSQL; SQLite from 3.35);
+        # Django supports SQLite from 3.31.
+        ids = dict(
+            ComplianceResult.objects.filter(service_level__in=service_levels, period=month).values_list(
+                "service_level_id", "pk"
+            )
+        )
+        for result in results:
+            result.pk = ids[result.service_level_id]
     _link_reports(results, reports)
     CreditStatement.objects.filter(contract=contract, period=month).delete()
     statement.save()

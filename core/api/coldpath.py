@@ -113,8 +113,7 @@ def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> U
 
     The checks are DRF's own: ``IsAuthenticated`` and ``ModelPermissions`` (``view_<model>``
     through ``User.has_perms``, whose permission set ``core.permissions`` caches per data
-    version). The throttles come last (``throttles_allow``), once the answer is known to be
-    this path's.
+    version). The throttles are ``throttles_allow``'s.
     """
     user = user_at(token, version)
     if user is None:
@@ -128,9 +127,8 @@ def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> U
 def throttles_allow(view: Any, request: HttpRequest, user: User) -> bool:
     """The view's throttle classes, run with the user and the view, as DRF runs them.
 
-    Asked only when this path answers (a page rendered, or a 304): a request it hands to DRF
-    (a page past the end, say) is counted by DRF's own throttles, once. A request a throttle
-    refuses is not recorded by it, so DRF, answering the 429, counts it once too.
+    Before anything is rendered, as in DRF: a throttled client costs no page. A request a
+    throttle refuses is not recorded by it, so DRF, answering the 429, counts it once.
     """
     shim = SimpleNamespace(user=user, META=request.META, _request=request)
     instance = view()

@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes
 from rest_framework.request import Request
@@ -87,6 +87,16 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return False
 
 
+#: Set on a request the cold path's throttles counted and that the view answers after all
+#: (``core.api.fastpath``: a page past the end, handed to the view for its 400, is one
+#: request, not two).
+COUNTED_BY_COLD_PATH = "_cold_path_counted"
+
+
+def mark_counted(request: HttpRequest) -> None:
+    setattr(request, COUNTED_BY_COLD_PATH, True)
+
+
 class VersionedListMixin:
     """``list`` with a weak ETag, ``If-None-Match`` → 304, and a cache of the rendered page.
 
@@ -126,6 +136,12 @@ class VersionedListMixin:
 
     def _with_validators(self, response: HttpResponse, etag: str) -> HttpResponse:
         return with_validators(response, etag)
+
+    def check_throttles(self, request: Request) -> None:
+        """DRF's throttles, unless the cold path counted this request already and handed it here."""
+        if getattr(request._request, COUNTED_BY_COLD_PATH, False):
+            return
+        super().check_throttles(request)  # type: ignore[misc]
 
 
 def with_validators(response: HttpResponse, etag: str) -> HttpResponse:

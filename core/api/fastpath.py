@@ -21,8 +21,9 @@ It answers only when all of this holds, and otherwise lets the request through u
   was rendered only after the permission check passed at this version, and any change of
   roles bumps it: the cached page itself proves the user may see it);
 - or the view renders a plain page itself (``cold_page``: ``?page=&page_size=`` and nothing
-  else) and ``core.api.coldpath`` vouches for the request as DRF would: the ``view``
-  permission from the user's cached permission set, the view's throttles. Then the page is
+  else) and ``core.api.coldpath`` checks the request as DRF would: the ``view`` permission
+  from the user's cached permission set (``vouch``), the view's throttles
+  (``throttles_allow``), both before anything is rendered. Then the page is
   rendered here, cached (unless ``API_CACHE_PAGES`` is off or the benchmark's bypass header
   is sent) and answered, or answered ``304`` if ``If-None-Match`` holds its ETag.
   ``API_COLD_PATH = False`` turns this half off.
@@ -53,7 +54,15 @@ from django.utils.cache import patch_vary_headers
 from core import versions
 from core.api import coldpath
 from core.api.authentication import authenticate_known, known_token, token_expired_at, token_seen
-from core.api.conditional import VersionedListMixin, _etag_matches, etag_of, page_key, pages_cached, with_validators
+from core.api.conditional import (
+    VersionedListMixin,
+    _etag_matches,
+    etag_of,
+    mark_counted,
+    page_key,
+    pages_cached,
+    with_validators,
+)
 
 JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
 
@@ -145,21 +154,20 @@ class PolledListMiddleware:
         not_modified = _etag_matches(request.headers.get("If-None-Match"), etag)
         if body is None:
             # Not cached (or the cache skipped): a plain page is rendered here, after DRF's
-            # permission checks (core.api.coldpath.vouch) and counted by its throttles once
-            # the answer is this path's; a 304 only needs those checks.
+            # checks (core.api.coldpath.vouch and throttles_allow); a 304 only needs those.
             if page is None:
                 return None
             vouched = coldpath.vouch(route.view, request, token, version)
-            if vouched is None:
-                return None
+            if vouched is None or not coldpath.throttles_allow(route.view, request, vouched):
+                return None  # DRF answers (403, 429)
             if not not_modified:
                 body = self.render(route, request, vouched, version, page)
                 if body is None:
+                    # DRF answers (a page past the end, say); the throttles counted it here.
+                    mark_counted(request)
                     return None
                 if use_cache:
                     versions.cache_set(key, body)
-            if not coldpath.throttles_allow(route.view, request, vouched):
-                return None  # DRF answers the 429
         response = HttpResponseNotModified() if not_modified else HttpResponse(body, content_type=route.content_type)
         response["Allow"] = route.allow
         patch_vary_headers(response, ("Accept",))  # as DRF's finalize_response

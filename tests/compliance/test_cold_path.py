@@ -214,7 +214,26 @@ def test_a_throttled_user_is_throttled_on_the_cold_path_too(viewer_user, lane_ca
     with override_settings(API_CACHE_PAGES=False):
         codes = [client.get(LISTS[1]).status_code for _ in range(4)]
     cache.clear()
-    assert codes == [200, 200, 200, 429]  # the fourth is answered by the view
+    assert codes == [200, 200, 200, 429]
+    assert len(lane_calls) == 3  # the fourth was refused before rendering, and answered by the view
+
+
+def test_a_throttled_user_gets_no_page_rendered_or_cached_for_it(viewer_user, lane_calls, monkeypatch):
+    """With the page cache on: a refused request renders nothing, so nothing is cached for the
+    next one to be served from; a second change's first page is refused too."""
+    from core.api.throttling import UserRateThrottle
+
+    (sla, *_) = add_service_levels(1)
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "2/minute"})
+    client = _client(viewer_user)
+    codes = [client.get(f"{LISTS[1]}?page_size={size}").status_code for size in (5, 6, 7, 7)]
+    sla.name = "Changed"
+    sla.save()  # a new version: no page of it is cached
+    codes.append(client.get(f"{LISTS[1]}?page_size=5").status_code)
+    cache.clear()
+    assert codes == [200, 200, 429, 429, 429]
+    assert len(lane_calls) == 2
 
 
 def test_a_page_the_cold_path_hands_to_the_view_is_counted_by_the_throttle_once(viewer_user, monkeypatch):

@@ -206,6 +206,13 @@ def test_consecutive_misses_chronic_and_earn_back_over_months(contract, imported
     # Earn-back needs 3 met months after the credit: not yet known for October, lost for September.
     assert sl[9].earned_back is False
     assert sl[10].earned_back is None
+    # September recomputed on its own (a corrected file, say) keeps what the later months decided
+    # of its credit, and its result its id.
+    services.recompute_compliance(
+        contract=contract, month=dt.date(2026, 9, 1), now=dt.datetime(2027, 1, 5, tzinfo=dt.UTC)
+    )
+    again = ComplianceResult.objects.get(pk=sl[9].pk)
+    assert again.earned_back is False and again.credit_amount == sl[9].credit_amount
 
 
 def test_recompute_command(contract, imported, capsys):
@@ -239,3 +246,21 @@ def test_a_month_without_any_volume_is_not_priced_at_zero(contract):
     statement = services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
     assert statement.charges is None and statement.total_credit == 0
     assert "volume" in statement.note
+
+
+def test_a_database_that_returns_no_ids_from_the_upsert_still_links_the_evidence(contract, imported, monkeypatch):
+    """SQLite before 3.35 (Django supports it from 3.31) returns no ids from INSERT … ON CONFLICT:
+    the results' ids are read back, so the month's reports are linked to the right results."""
+    from django.db import connection
+
+    imported(contract, _calls([5, 10]))
+    first = {r.service_level_id: r.pk for r in ComplianceResult.objects.filter(period=OCT)}
+    monkeypatch.setattr(connection.features, "can_return_rows_from_bulk_insert", False)
+    services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
+    results = ComplianceResult.objects.filter(period=OCT)
+    assert {r.service_level_id: r.pk for r in results} == first  # updated in place
+    assert all(r.reports.count() == 1 for r in results)
+    # A month recomputed for the first time there: inserted, then linked by the ids read back.
+    ComplianceResult.objects.filter(period=OCT).delete()
+    services.recompute_compliance(contract=contract, month=OCT, now=AFTER_OCT)
+    assert all(r.reports.count() == 1 for r in ComplianceResult.objects.filter(period=OCT))

@@ -452,3 +452,14 @@ def test_non_seekable_stream_is_read():
     stream = io.BufferedReader(Pipe(data))
     rows = list(iter_raw_rows(stream, filename="p.csv", layout=layout()))
     assert [r.values["id"] for r in rows] == ["A1", "A2"]
+
+
+def test_a_missing_defusedxml_is_a_system_check_error_at_start(monkeypatch):
+    import importlib.util
+
+    from django.core import checks
+
+    assert not [m for m in checks.run_checks() if m.id == "reports.E001"]
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "defusedxml" else real(name, *a))
+    assert [m.id for m in checks.run_checks(tags=[checks.Tags.security]) if m.id == "reports.E001"] == ["reports.E001"]
