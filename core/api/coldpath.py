@@ -109,11 +109,14 @@ def imitates(view: Any) -> bool:
 
 
 def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> User | None:
-    """The token's user if DRF's permissions would let this read through, else None (DRF then answers 403).
+    """The token's user if DRF would let this read through, else None (DRF then answers, 403 or 429).
 
-    The checks are DRF's own: ``IsAuthenticated`` and ``ModelPermissions`` (``view_<model>``
-    through ``User.has_perms``, whose permission set ``core.permissions`` caches per data
-    version). The throttles are ``throttles_allow``'s.
+    The checks are DRF's own, before anything is rendered: ``IsAuthenticated`` and
+    ``ModelPermissions`` (``view_<model>`` through ``User.has_perms``, whose permission set
+    ``core.permissions`` caches per data version) and the view's throttle classes, run with the
+    user and the view. A request refused by a throttle is not recorded by it, so DRF counts it
+    once; one let through and then handed to the view anyway is marked
+    (``conditional.mark_counted``), so the view does not count it again.
     """
     user = user_at(token, version)
     if user is None:
@@ -121,18 +124,11 @@ def vouch(view: Any, request: HttpRequest, token: KnownToken, version: int) -> U
     model = view.queryset.model
     if not user.has_perms([f"{model._meta.app_label}.view_{model._meta.model_name}"]):
         return None
-    return user
-
-
-def throttles_allow(view: Any, request: HttpRequest, user: User) -> bool:
-    """The view's throttle classes, run with the user and the view, as DRF runs them.
-
-    Before anything is rendered, as in DRF: a throttled client costs no page. A request a
-    throttle refuses is not recorded by it, so DRF, answering the 429, counts it once.
-    """
     shim = SimpleNamespace(user=user, META=request.META, _request=request)
     instance = view()
-    return all(throttle().allow_request(shim, instance) for throttle in view.throttle_classes)
+    if not all(throttle().allow_request(shim, instance) for throttle in view.throttle_classes):
+        return None
+    return user
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ It answers only when all of this holds, and otherwise lets the request through u
   was rendered only after the permission check passed at this version, and any change of
   roles bumps it: the cached page itself proves the user may see it);
 - or the view renders a plain page itself (``cold_page``: ``?page=&page_size=`` and nothing
-  else) and ``core.api.coldpath`` checks the request as DRF would: the ``view`` permission
-  from the user's cached permission set (``vouch``), the view's throttles
-  (``throttles_allow``), both before anything is rendered. Then the page is
+  else) and ``core.api.coldpath`` vouches for the request as DRF would, before anything is
+  rendered: the ``view`` permission from the user's cached permission set, the view's
+  throttles. Then the page is
   rendered here, cached (unless ``API_CACHE_PAGES`` is off or the benchmark's bypass header
   is sent) and answered, or answered ``304`` if ``If-None-Match`` holds its ETag.
   ``API_COLD_PATH = False`` turns this half off.
@@ -154,11 +154,11 @@ class PolledListMiddleware:
         not_modified = _etag_matches(request.headers.get("If-None-Match"), etag)
         if body is None:
             # Not cached (or the cache skipped): a plain page is rendered here, after DRF's
-            # checks (core.api.coldpath.vouch and throttles_allow); a 304 only needs those.
+            # checks (core.api.coldpath.vouch); a 304 only needs those.
             if page is None:
                 return None
             vouched = coldpath.vouch(route.view, request, token, version)
-            if vouched is None or not coldpath.throttles_allow(route.view, request, vouched):
+            if vouched is None:
                 return None  # DRF answers (403, 429)
             if not not_modified:
                 body = self.render(route, request, vouched, version, page)
